@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, bitbucket.datacenter contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Generic present/absent logic for resources that are one object with an identity.
+
+Internal to the bitbucket.datacenter collection: this module may change at any time.
+
+A module describes its resource with a few callables (read, create, update, delete and
+the projection of the fields it manages) and :func:`ensure` does the rest: compare only
+what the user set, honour check mode, build the diff, and never repeat a write blindly.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, changed_fields
+
+
+def guarded_write(write, read, landed):
+    """Run ``write()``; if it failed in a way that may have applied it, re-read first.
+
+    DESIGN "reliability": a create that failed mid-flight (a 5xx answer, a connection lost
+    after sending) is never repeated blindly. ``read()`` returns the current object or
+    ``None``; ``landed(current)`` says whether the write is visible in it. If it landed,
+    the re-read object is the result; if it provably did not, the write is made once more.
+    """
+    try:
+        return write()
+    except BitbucketError as exc:
+        if not exc.maybe_applied:
+            raise
+        current = read()
+        if current is not None and landed(current):
+            return current
+        return write()
+
+
+class Resource:
+    """How to read and write one kind of object.
+
+    ``read()`` -> the server object or ``None``; ``create(fields)`` and
+    ``update(current, changes)`` -> the server object, or ``None`` when the answer carries
+    no body (the object is then read again); ``delete(current)``; ``project(obj)`` -> the
+    managed fields as the module compares them (normalised).
+    """
+
+    def __init__(self, read, create, update, delete, project):
+        self.read = read
+        self.create = create
+        self.update = update
+        self.delete = delete
+        self.project = project
+
+
+def ensure(context, resource, state, desired, defaults=None, required_on_create=()):
+    """Converge one object to ``state`` (``present``/``absent``) with ``desired`` fields.
+
+    ``desired`` holds the managed fields, ``None`` meaning "not set by the user, leave as
+    is". ``defaults`` fill unset fields on create only; a create without one of the
+    ``required_on_create`` fields fails, in check mode too, before anything is written. Returns
+    ``(changed, before, after, obj)`` where ``before``/``after`` are projections for the
+    diff and ``obj`` is the server object after the run (predicted in check mode).
+    """
+    current = resource.read()
+    before = resource.project(current) if current is not None else None
+
+    if state == "absent":
+        if current is None:
+            return False, None, None, None
+        if not context.check_mode:
+            resource.delete(current)
+        return True, before, None, None
+
+    if current is None:
+        fields = dict(defaults or {})
+        fields.update({key: value for key, value in desired.items() if value is not None})
+        missing = [option for option in required_on_create if fields.get(option) is None]
+        if missing:
+            raise ModuleFailure("Option '%s' is required to create the object, which does not exist yet" % "', '".join(missing), missing_options=missing)
+        if context.check_mode:
+            return True, None, resource.project(fields), fields
+
+        def read_back():
+            return resource.read()
+
+        created = guarded_write(lambda: resource.create(fields), read_back, lambda obj: True)
+        if created is None:
+            created = read_back()
+        return True, None, resource.project(created), created
+
+    changes = changed_fields(before, desired)
+    if not changes:
+        return False, before, before, current
+    predicted = dict(before)
+    predicted.update(changes)
+    if context.check_mode:
+        return True, before, predicted, _merge(current, changes)
+
+    def update_landed(obj):
+        projected = resource.project(obj)
+        return all(projected.get(key) == value for key, value in changes.items())
+
+    updated = guarded_write(lambda: resource.update(current, changes), resource.read, update_landed)
+    if updated is None:
+        updated = resource.read()
+    return True, before, resource.project(updated), updated
+
+
+def _merge(obj, changes):
+    merged = dict(obj)
+    merged.update(changes)
+    return merged
