@@ -1,0 +1,105 @@
+"""Start, stop and query the Bitbucket DC emulator for make targets.
+
+Usage:
+  emulator_ctl.py start --port PORT --state-dir DIR   start in the background, wait until it answers
+  emulator_ctl.py stop --state-dir DIR                stop it (no error when it is not running)
+  emulator_ctl.py save-requests --port PORT --out F   save the request log (/_emulator/requests) to F
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+READY_TIMEOUT_S = 30
+
+
+def _pidfile(state_dir):
+    return os.path.join(state_dir, "emulator.pid")
+
+
+def _answers(port):
+    url = "http://127.0.0.1:%d/rest/api/latest/application-properties" % port
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start(args):
+    os.makedirs(args.state_dir, exist_ok=True)
+    if _answers(args.port):
+        sys.exit("something already answers on 127.0.0.1:%d; stop it or choose another port (PORT=...)" % args.port)
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO_ROOT, "tests", "emulator"))
+    log = open(os.path.join(args.state_dir, "emulator.log"), "ab")  # pylint: disable=consider-using-with  # handed to the child
+    process = subprocess.Popen(  # pylint: disable=consider-using-with  # runs after this script exits
+        [sys.executable, "-m", "bitbucket_emulator", "--host", "127.0.0.1", "--port", str(args.port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    with open(_pidfile(args.state_dir), "w", encoding="utf-8") as handle:
+        handle.write(str(process.pid))
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit("the emulator exited with %s; see %s/emulator.log" % (process.returncode, args.state_dir))
+        if _answers(args.port):
+            print("emulator ready on http://127.0.0.1:%d (pid %d)" % (args.port, process.pid))
+            return
+        time.sleep(0.1)
+    process.terminate()
+    sys.exit("the emulator did not answer within %ds; see %s/emulator.log" % (READY_TIMEOUT_S, args.state_dir))
+
+
+def stop(args):
+    try:
+        with open(_pidfile(args.state_dir), encoding="utf-8") as handle:
+            pid = int(handle.read().strip())
+    except (OSError, ValueError):
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _attempt in range(50):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.remove(_pidfile(args.state_dir))
+
+
+def save_requests(args):
+    url = "http://127.0.0.1:%d/_emulator/requests" % args.port
+    with urllib.request.urlopen(url, timeout=10) as response:
+        payload = json.load(response)
+    with open(args.out, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle)
+    print("saved %d recorded requests to %s" % (len(payload.get("requests", [])), args.out))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    start_parser = sub.add_parser("start")
+    start_parser.add_argument("--port", type=int, required=True)
+    start_parser.add_argument("--state-dir", required=True)
+    stop_parser = sub.add_parser("stop")
+    stop_parser.add_argument("--state-dir", required=True)
+    save_parser = sub.add_parser("save-requests")
+    save_parser.add_argument("--port", type=int, required=True)
+    save_parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    {"start": start, "stop": stop, "save-requests": save_requests}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
