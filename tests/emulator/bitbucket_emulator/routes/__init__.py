@@ -1,0 +1,15 @@
+"""The router table: every (method, path template) the emulator answers, one module per area."""
+
+from __future__ import annotations
+
+from . import access_tokens, global_permissions, groups, project_permissions, projects, system, users
+
+ROUTES = (
+    system.ROUTES
+    + users.ROUTES
+    + groups.ROUTES
+    + global_permissions.ROUTES
+    + projects.ROUTES
+    + project_permissions.ROUTES
+    + access_tokens.ROUTES
+)

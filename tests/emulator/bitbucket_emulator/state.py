@@ -1,0 +1,409 @@
+"""In-memory data model of the emulated Bitbucket instance.
+
+Everything the REST handlers read or change lives in one ``State`` object. The
+application holds a single lock around every request, so nothing here locks on
+its own. Names (usernames, group names, project keys) are looked up
+case-insensitively, the way Bitbucket treats them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import time
+from dataclasses import dataclass, field
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "admin"
+DEFAULT_GROUP = "stash-users"
+INTERNAL_DIRECTORY = "Bitbucket Internal Directory"
+
+# Global permissions, lowest first (spec: RestPermittedUser.permission enum; API-MAP §8 bitbucket_global_permission).
+GLOBAL_PERMISSIONS = ("LICENSED_USER", "PROJECT_CREATE", "ADMIN", "SYS_ADMIN")
+# Project permissions, lowest first (API-MAP 3.3).
+PROJECT_PERMISSIONS = ("PROJECT_READ", "PROJECT_WRITE", "PROJECT_ADMIN")
+# Repository permissions, lowest first (API-MAP 3.3 repository variant, 3.5 token permissions).
+REPO_PERMISSIONS = ("REPO_READ", "REPO_WRITE", "REPO_ADMIN")
+
+
+def rank(permission, levels):
+    """1-based rank of ``permission`` within ``levels``; 0 for None or an unrelated value."""
+    if permission in levels:
+        return levels.index(permission) + 1
+    return 0
+
+
+def hash_secret(secret):
+    """Secrets are kept (and dumped) only as SHA-256 hex digests."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def slugify_username(name):
+    # spec getUser: the slug "may not be the user's username, always use the user.slug property";
+    # Bitbucket lower-cases the name and replaces characters that are not URL-safe.
+    return re.sub(r"[^a-z0-9._-]", "_", name.lower())
+
+
+@dataclass
+class User:
+    id: int
+    name: str
+    slug: str
+    display_name: str
+    email: str | None
+    password_hash: str | None
+    type: str = "NORMAL"
+    active: bool = True
+    global_permission: str | None = None
+    groups: set = field(default_factory=set)  # lower-cased group names
+    last_authenticated: int | None = None
+
+    def to_rest(self):
+        """RestApplicationUser (spec schema; seed 003 example); service users have no e-mail address."""
+        body = {"name": self.name}
+        if self.email:
+            body["emailAddress"] = self.email
+        body.update({"active": self.active, "displayName": self.display_name, "id": self.id, "slug": self.slug, "type": self.type})
+        return body
+
+    def to_rest_detailed(self):
+        """RestDetailedUser: RestApplicationUser plus directory details (spec schema)."""
+        body = self.to_rest()
+        internal = self.type == "NORMAL"
+        body.update({
+            "directoryName": INTERNAL_DIRECTORY,
+            "deletable": internal,
+            "mutableDetails": internal,
+            "mutableGroups": internal,
+        })
+        if self.last_authenticated is not None:
+            body["lastAuthenticationTimestamp"] = self.last_authenticated
+        return body
+
+
+@dataclass
+class Group:
+    name: str
+    global_permission: str | None = None
+
+    def to_rest_detailed(self):
+        """RestDetailedGroup (spec schema)."""
+        return {"name": self.name, "deletable": True}
+
+
+@dataclass
+class Repository:
+    """A repository exists only as state for now: it blocks project deletion and owns repository tokens."""
+
+    id: int
+    slug: str
+    name: str
+    public: bool = False
+    user_grants: dict = field(default_factory=dict)   # user id -> REPO_* permission
+    group_grants: dict = field(default_factory=dict)  # lower-cased group name -> REPO_* permission
+
+
+@dataclass
+class Project:
+    id: int
+    key: str
+    name: str
+    description: str = ""
+    public: bool = False
+    default_permission: str | None = None  # the "all licensed users" permission (API-MAP 3.3)
+    user_grants: dict = field(default_factory=dict)   # user id -> PROJECT_* permission
+    group_grants: dict = field(default_factory=dict)  # lower-cased group name -> PROJECT_* permission
+    repos: dict = field(default_factory=dict)         # lower-cased slug -> Repository
+
+    def to_rest(self, base_url):
+        """RestProject as a live server answers it: description omitted when empty, self link from the request host."""
+        body = {"key": self.key, "id": self.id, "name": self.name}
+        if self.description:
+            body["description"] = self.description
+        body.update({
+            "public": self.public,
+            "type": "NORMAL",
+            "links": {"self": [{"href": f"{base_url}projects/{self.key}"}]},
+        })
+        return body
+
+
+@dataclass
+class AccessToken:
+    id: str
+    name: str
+    created: int
+    permissions: list
+    token_hash: str
+    owner_kind: str             # "user", "project" or "repository"
+    user_id: int                # the owner (user tokens) or the generated service user (project/repository tokens)
+    project_id: int | None = None
+    repo_id: int | None = None
+    expiry_days: int | None = None
+    expiry_date: int | None = None
+    last_authenticated: int | None = None
+
+
+class State:
+    """The whole emulated instance. Call ``reset()`` to return to the seeded state."""
+
+    def __init__(self, seed=0):
+        self._seed = seed
+        self.reset()
+
+    # -- lifecycle -------------------------------------------------------
+
+    def reset(self):
+        self.users = {}       # id -> User
+        self.groups = {}      # lower-cased name -> Group
+        self.projects = {}    # id -> Project
+        self.tokens = {}      # id -> AccessToken
+        self.clock_offset_ms = 0
+        self._next_user_id = 1
+        self._next_project_id = 1
+        self._next_repo_id = 1
+        # Token ids are 12-digit strings like the spec example "252973515069"; a seeded generator keeps runs reproducible.
+        self._token_ids = random.Random(self._seed)
+        self._seed_defaults()
+
+    def _seed_defaults(self):
+        # Brief: the default group grants LICENSED_USER, so new users added to it can log in
+        # (spec createUser: users outside the default group "may not be able to login").
+        self.add_group(DEFAULT_GROUP, global_permission="LICENSED_USER")
+        admin = self.add_user(ADMIN_USERNAME, "Administrator", "admin@example.com", ADMIN_PASSWORD)
+        admin.global_permission = "SYS_ADMIN"
+        admin.groups.add(DEFAULT_GROUP)
+
+    def now_ms(self):
+        """Current epoch milliseconds, shifted by the test clock offset (/_emulator/clock)."""
+        return int(time.time() * 1000) + self.clock_offset_ms
+
+    # -- users -----------------------------------------------------------
+
+    def add_user(self, name, display_name, email, password, user_type="NORMAL"):
+        slug = slugify_username(name)
+        taken = {user.slug for user in self.users.values()}
+        candidate, suffix = slug, 1
+        while candidate in taken:
+            suffix += 1
+            candidate = f"{slug}_{suffix}"
+        user = User(
+            id=self._next_user_id,
+            name=name,
+            slug=candidate,
+            display_name=display_name,
+            email=email,
+            password_hash=hash_secret(password) if password is not None else None,
+            type=user_type,
+        )
+        self._next_user_id += 1
+        self.users[user.id] = user
+        return user
+
+    def find_user(self, name):
+        """User by username (case-insensitive), or None."""
+        if name is None:
+            return None
+        wanted = name.lower()
+        for user in self.users.values():
+            if user.name.lower() == wanted:
+                return user
+        return None
+
+    def find_user_by_slug(self, slug):
+        wanted = slug.lower()
+        for user in self.users.values():
+            if user.slug == wanted:
+                return user
+        return None
+
+    def remove_user(self, user):
+        """Delete a user with everything that hangs off them (spec deleteUser: 'also removes any permissions')."""
+        del self.users[user.id]
+        for project in self.projects.values():
+            project.user_grants.pop(user.id, None)
+            for repo in project.repos.values():
+                repo.user_grants.pop(user.id, None)
+        # Tokens acting as this user (their own, or the ones a deleted service user backed) stop working.
+        for token_id in [t.id for t in self.tokens.values() if t.user_id == user.id]:
+            del self.tokens[token_id]
+
+    def rename_user(self, user, new_name):
+        user.name = new_name
+        base = slugify_username(new_name)
+        taken = {other.slug for other in self.users.values() if other.id != user.id}
+        candidate, suffix = base, 1
+        while candidate in taken:
+            suffix += 1
+            candidate = f"{base}_{suffix}"
+        user.slug = candidate
+
+    def sorted_users(self):
+        return sorted(self.users.values(), key=lambda user: (user.name.lower(), user.id))
+
+    # -- groups ----------------------------------------------------------
+
+    def add_group(self, name, global_permission=None):
+        group = Group(name=name, global_permission=global_permission)
+        self.groups[name.lower()] = group
+        return group
+
+    def find_group(self, name):
+        if name is None:
+            return None
+        return self.groups.get(name.lower())
+
+    def remove_group(self, group):
+        key = group.name.lower()
+        del self.groups[key]
+        for user in self.users.values():
+            user.groups.discard(key)
+        for project in self.projects.values():
+            project.group_grants.pop(key, None)
+            for repo in project.repos.values():
+                repo.group_grants.pop(key, None)
+
+    def sorted_groups(self):
+        return sorted(self.groups.values(), key=lambda group: group.name.lower())
+
+    def group_members(self, group):
+        key = group.name.lower()
+        return [user for user in self.sorted_users() if key in user.groups]
+
+    # -- projects --------------------------------------------------------
+
+    def add_project(self, key, name, description="", public=False):
+        project = Project(id=self._next_project_id, key=key.upper(), name=name, description=description, public=public)
+        self._next_project_id += 1
+        self.projects[project.id] = project
+        return project
+
+    def find_project(self, key):
+        """Project by key, case-insensitively (API-MAP 3.1: compare keys case-insensitively)."""
+        if key is None:
+            return None
+        wanted = key.upper()
+        for project in self.projects.values():
+            if project.key == wanted:
+                return project
+        return None
+
+    def find_project_by_name(self, name):
+        wanted = name.lower()
+        for project in self.projects.values():
+            if project.name.lower() == wanted:
+                return project
+        return None
+
+    def remove_project(self, project):
+        del self.projects[project.id]
+        for token in [t for t in self.tokens.values() if t.project_id == project.id]:
+            self.remove_token(token)
+
+    def sorted_projects(self):
+        return sorted(self.projects.values(), key=lambda project: (project.name.lower(), project.id))
+
+    def add_repository(self, project, slug, name=None, public=False):
+        repo = Repository(id=self._next_repo_id, slug=slug.lower(), name=name or slug, public=public)
+        self._next_repo_id += 1
+        project.repos[repo.slug] = repo
+        return repo
+
+    def remove_repository(self, project, repo):
+        del project.repos[repo.slug]
+        for token in [t for t in self.tokens.values() if t.repo_id == repo.id]:
+            self.remove_token(token)
+
+    def find_repository_by_id(self, repo_id):
+        for project in self.projects.values():
+            for repo in project.repos.values():
+                if repo.id == repo_id:
+                    return project, repo
+        return None, None
+
+    # -- access tokens ---------------------------------------------------
+
+    def new_token_id(self):
+        while True:
+            candidate = str(self._token_ids.randrange(10 ** 11, 10 ** 12))
+            if candidate not in self.tokens:
+                return candidate
+
+    def find_token_by_secret(self, secret):
+        digest = hash_secret(secret)
+        for token in self.tokens.values():
+            if token.token_hash == digest:
+                return token
+        return None
+
+    def remove_token(self, token):
+        del self.tokens[token.id]
+        # API-MAP 3.5: project/repository tokens are backed by generated service users; they go with the token.
+        if token.owner_kind != "user":
+            self.users.pop(token.user_id, None)
+
+    # -- dump ------------------------------------------------------------
+
+    def dump(self):
+        """JSON-ready snapshot for GET /_emulator/state (secrets only as hashes)."""
+        groups_by_key = {key: group.name for key, group in self.groups.items()}
+        users = {user.id: user.name for user in self.users.values()}
+        projects = []
+        for project in self.sorted_projects():
+            projects.append({
+                "id": project.id,
+                "key": project.key,
+                "name": project.name,
+                "description": project.description,
+                "public": project.public,
+                "default_permission": project.default_permission,
+                "user_permissions": {users.get(uid, str(uid)): perm for uid, perm in sorted(project.user_grants.items())},
+                "group_permissions": {groups_by_key.get(key, key): perm for key, perm in sorted(project.group_grants.items())},
+                "repos": [
+                    {"id": repo.id, "slug": repo.slug, "name": repo.name, "public": repo.public}
+                    for repo in sorted(project.repos.values(), key=lambda r: r.slug)
+                ],
+            })
+        tokens = []
+        for token in sorted(self.tokens.values(), key=lambda t: (t.created, t.id)):
+            project = self.projects.get(token.project_id)
+            repo = self.find_repository_by_id(token.repo_id)[1] if token.repo_id is not None else None
+            tokens.append({
+                "id": token.id,
+                "name": token.name,
+                "owner_kind": token.owner_kind,
+                "user": users.get(token.user_id),
+                "project": project.key if project else None,
+                "repository": repo.slug if repo else None,
+                "permissions": list(token.permissions),
+                "created": token.created,
+                "expiry_days": token.expiry_days,
+                "expiry_date": token.expiry_date,
+                "last_authenticated": token.last_authenticated,
+                "token_sha256": token.token_hash,
+            })
+        return {
+            "users": [
+                {
+                    "id": user.id,
+                    "name": user.name,
+                    "slug": user.slug,
+                    "display_name": user.display_name,
+                    "email": user.email,
+                    "type": user.type,
+                    "active": user.active,
+                    "global_permission": user.global_permission,
+                    "groups": sorted(groups_by_key.get(key, key) for key in user.groups),
+                    "password_sha256": user.password_hash,
+                }
+                for user in self.sorted_users()
+            ],
+            "groups": [
+                {"name": group.name, "global_permission": group.global_permission, "members": [u.name for u in self.group_members(group)]}
+                for group in self.sorted_groups()
+            ],
+            "projects": projects,
+            "tokens": tokens,
+            "clock_offset_ms": self.clock_offset_ms,
+        }
