@@ -21,9 +21,9 @@ import time
 import traceback
 
 try:
-    from urllib.parse import quote
+    from urllib.parse import quote, quote_plus
 except ImportError:  # pragma: no cover - Python 2 is not supported by the modules, kept for import sanity
-    from urllib import quote  # type: ignore
+    from urllib import quote, quote_plus  # type: ignore
 
 try:
     import requests
@@ -42,6 +42,9 @@ USER_AGENT = "bitbucket.datacenter-ansible/0.1.0"
 # (API-MAP 1.5: "server caps limit - read limit back").
 MAX_PAGE_LIMIT = 1000
 
+# The longest Retry-After honoured; a longer one fails the request with a clear message.
+MAX_RETRY_AFTER_S = 300
+
 # Answers that say the request was not processed, or may be processed on a second try.
 # 429: the request was rejected before it ran, so it is safe to repeat for any method.
 RATE_LIMITED = 429
@@ -52,17 +55,6 @@ RETRYABLE_GATEWAY = frozenset((502, 503, 504))
 # some secrets as query parameters (API-MAP Top trap 5: admin user create takes the password).
 SECRET_QUERY_KEYS = frozenset(("password", "passwordconfirm", "token", "secret", "client-secret", "license"))
 REDACTED = "********"
-
-
-def rest_path(plugin, *segments):
-    """Build ``/rest/<plugin>/latest/<segments>`` with every segment URL-encoded.
-
-    API-MAP 1.1: always ``latest``; user slugs, hook keys and logger names carry
-    characters such as ``~``, ``.``, ``:`` and ``/`` that must be encoded.
-    """
-    parts = ["", "rest", plugin, "latest"]
-    parts.extend(quote(str(segment), safe="") for segment in segments)
-    return "/".join(parts)
 
 
 class BitbucketError(Exception):
@@ -94,6 +86,23 @@ class BitbucketError(Exception):
             "http_status": self.status,
             "server_message": self.server_message,
         }
+
+
+def rest_path(plugin, *segments):
+    """Build ``/rest/<plugin>/latest/<segments>`` with every segment URL-encoded.
+
+    API-MAP 1.1: always ``latest``; user slugs, hook keys and logger names carry
+    characters such as ``~``, ``.``, ``:`` and ``/`` that must be encoded.
+    """
+    parts = ["", "rest", plugin, "latest"]
+    for segment in segments:
+        segment = str(segment)
+        if segment in ("", ".", ".."):
+            # requests drops dot segments and an empty one turns an item into its collection:
+            # ".../repos/.." would address the project itself.
+            raise BitbucketError("%r cannot name a Bitbucket resource in a URL path" % segment)
+        parts.append(quote(segment, safe=""))
+    return "/".join(parts)
 
 
 class Response:
@@ -140,6 +149,20 @@ def redact_query(params):
             value = REDACTED
         redacted.append((name, value))
     return redacted
+
+
+def scrub_secrets(text, params):
+    """``text`` with the values of secret query parameters masked, raw and URL-encoded.
+
+    requests puts the whole URL, query string included, into a connection error's text.
+    """
+    for name, value in _query_items(params):
+        if str(name).lower() in SECRET_QUERY_KEYS and value not in (None, ""):
+            value = str(value)
+            # requests encodes a query string the quote_plus way ("a b+c" -> "a+b%2Bc").
+            for form in (value, quote(value, safe=""), quote(value), quote_plus(value), quote_plus(value, safe="")):
+                text = text.replace(form, REDACTED)
+    return text
 
 
 def _query_items(params):
@@ -223,7 +246,8 @@ class BitbucketClient:
             self.session.headers["Authorization"] = "Bearer %s" % token
         elif username is not None:
             self.session.auth = (username, password or "")
-        self.session.verify = ca_path if ca_path else bool(validate_certs)
+        # As ansible.builtin.uri: validate_certs=false wins; ca_path only says which CAs to trust.
+        self.session.verify = (ca_path or True) if validate_certs else False
 
     # -- single requests -------------------------------------------------------------
 
@@ -258,13 +282,15 @@ class BitbucketClient:
                 if isinstance(exc, requests.exceptions.SSLError):
                     raise BitbucketError(
                         "%s %s: TLS verification of %s failed: %s (set ca_path to the CA bundle that signed the server certificate)"
-                        % (method, path, self.base_url, exc),
+                        % (method, path, self.base_url, scrub_secrets(str(exc), params)),
                         method=method,
                         path=path,
                     ) from exc
                 if not isinstance(exc, (requests.ConnectionError, requests.Timeout)):
                     # Missing schema, invalid URL and the like: retrying cannot help.
-                    raise BitbucketError("%s %s: invalid request to %s: %s" % (method, path, self.base_url, exc), method=method, path=path) from exc
+                    raise BitbucketError(
+                        "%s %s: invalid request to %s: %s" % (method, path, self.base_url, scrub_secrets(str(exc), params)), method=method, path=path
+                    ) from exc
                 sent = _may_have_been_sent(exc)
                 retryable = (not sent) or idempotent
                 will_retry = retryable and attempt < self.max_retries
@@ -275,7 +301,7 @@ class BitbucketClient:
                     self._sleep(delay)
                     continue
                 raise BitbucketError(
-                    "%s %s: cannot reach Bitbucket at %s: %s" % (method, path, self.base_url, exc),
+                    "%s %s: cannot reach Bitbucket at %s: %s" % (method, path, self.base_url, scrub_secrets(str(exc), params)),
                     method=method,
                     path=path,
                     maybe_applied=sent and method != "GET",
@@ -287,6 +313,17 @@ class BitbucketClient:
                 delay = _retry_after_seconds(raw.headers.get("Retry-After"))
                 if delay is None:
                     delay = self._backoff(attempt)
+                elif delay > MAX_RETRY_AFTER_S:
+                    # A wait this long is an outage, not a rate limit: fail now and say so.
+                    self._trace(method, path, params, status, started, attempt, None)
+                    raise BitbucketError(
+                        "%s %s: HTTP 429: Bitbucket asks to wait %d seconds (Retry-After), longer than the %d this client waits"
+                        % (method, path, delay, MAX_RETRY_AFTER_S),
+                        method=method,
+                        path=path,
+                        status=status,
+                        server_message=parse_error_message(self._decode(raw)),
+                    )
             elif status in RETRYABLE_GATEWAY and idempotent:
                 delay = self._backoff(attempt)
             if delay is not None and attempt < self.max_retries:
@@ -429,7 +466,12 @@ class BitbucketClient:
         version = str(self.server_info().get("version", "0"))
         numbers = []
         for part in version.split("."):
-            digits = "".join(ch for ch in part if ch.isdigit())
+            # Leading digits only: "0-rc2" is 0, a pre-release suffix is not part of the number.
+            digits = ""
+            for char in part:
+                if not char.isdigit():
+                    break
+                digits += char
             numbers.append(int(digits) if digits else 0)
         return tuple(numbers)
 

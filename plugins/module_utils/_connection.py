@@ -19,44 +19,48 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketClient
 
-# name -> (argument spec, environment variable, description)
+# name -> (argument spec, environment variable, description as a list of lines)
 CONNECTION_OPTIONS = {
     "url": (
         dict(type="str", required=True),
         "BITBUCKET_URL",
-        "Base URL of Bitbucket Data Center, with the context path if it has one, for example C(https://bitbucket.example.com/bitbucket). "
-        "The REST paths (C(/rest/...)) are added to it.",
+        [
+            "Base URL of Bitbucket Data Center, with the context path if it has one, for example C(https://bitbucket.example.com/bitbucket).",
+            "The REST paths (C(/rest/...)) are added to it.",
+        ],
     ),
     "token": (
         dict(type="str", no_log=True),
         "BITBUCKET_TOKEN",
-        "HTTP access token, sent as C(Authorization: Bearer). Mutually exclusive with O(username) and O(password). "
-        "Bitbucket does not let an access token create access tokens or change user accounts: use O(username) and O(password) for those modules.",
+        [
+            "HTTP access token, sent as C(Authorization: Bearer). Mutually exclusive with O(username) and O(password).",
+            "Bitbucket does not let an access token create access tokens or change user accounts; use O(username) and O(password) for those.",
+        ],
     ),
     "username": (
         dict(type="str"),
         "BITBUCKET_USERNAME",
-        "User name for HTTP basic authentication. Requires O(password).",
+        ["User name for HTTP basic authentication. Requires O(password)."],
     ),
     "password": (
         dict(type="str", no_log=True),
         "BITBUCKET_PASSWORD",
-        "Password for HTTP basic authentication. Requires O(username).",
+        ["Password for HTTP basic authentication. Requires O(username)."],
     ),
     "validate_certs": (
         dict(type="bool", default=True),
         "BITBUCKET_VALIDATE_CERTS",
-        "Whether to verify the server's TLS certificate. Leave it on outside of throw-away test instances; use O(ca_path) for a private CA.",
+        ["Whether to verify the server's TLS certificate.", "Leave it on outside of throw-away test instances; use O(ca_path) for a private CA."],
     ),
     "ca_path": (
         dict(type="path"),
         "BITBUCKET_CA_PATH",
-        "Path to a PEM bundle of CA certificates that verifies the server certificate.",
+        ["Path to a PEM bundle of CA certificates that verifies the server certificate."],
     ),
     "timeout": (
         dict(type="int", default=30),
         "BITBUCKET_TIMEOUT",
-        "Seconds to wait for Bitbucket to connect and to answer one request.",
+        ["Seconds to wait for Bitbucket to connect and to answer one request."],
     ),
 }
 
@@ -86,7 +90,7 @@ def connection_doc_fragment():
     for name, (option, env_var, description) in CONNECTION_OPTIONS.items():
         lines.append("  %s:" % name)
         lines.append("    description:")
-        lines.append("      - %s" % _yaml_scalar(description))
+        lines.extend("      - %s" % _yaml_scalar(sentence) for sentence in description)
         lines.append("      - %s" % _yaml_scalar("If not set, the value of the E(%s) environment variable is used." % env_var))
         lines.append("    type: %s" % option["type"])
         if option.get("required"):
@@ -96,19 +100,9 @@ def connection_doc_fragment():
             lines.append("    default: %s" % (str(default).lower() if isinstance(default, bool) else default))
     lines.append("notes:")
     lines.append("  - %s" % _yaml_scalar("Authenticate with O(token), or with O(username) and O(password); there are no default credentials."))
-    lines.append(
-        "  - %s"
-        % _yaml_scalar(
-            "Use C(module_defaults) with the action group C(group/bitbucket.datacenter.bitbucket) to set the connection once for a play or block."
-        )
-    )
-    lines.append(
-        "  - %s"
-        % _yaml_scalar(
-            "When the task's connection is local, the module runs inside the Ansible worker process; "
-            "set the variable C(bitbucket_datacenter_in_process=false) to run it as an ordinary module."
-        )
-    )
+    lines.append("  - %s" % _yaml_scalar("Set the connection once for a play or block with C(module_defaults) and C(group/bitbucket.datacenter.bitbucket)."))
+    lines.append("  - %s" % _yaml_scalar("When the task's connection is local, the module runs inside the Ansible worker process."))
+    lines.append("  - %s" % _yaml_scalar("Set the variable C(bitbucket_datacenter_in_process=false) to run it as an ordinary module instead."))
     return "\n".join(lines) + "\n"
 
 
@@ -129,4 +123,3 @@ def client_from_params(params, trace=None):
 def environment_names():
     """The environment variables the connection options read, for documentation and tests."""
     return [env_var for (_option, env_var, _description) in CONNECTION_OPTIONS.values()]
-

@@ -55,12 +55,13 @@ class Resource:
         self.project = project
 
 
-def ensure(context, resource, state, desired, defaults=None, required_on_create=()):
+def ensure(context, resource, state, desired, defaults=None, required_on_create=(), label="the object"):
     """Converge one object to ``state`` (``present``/``absent``) with ``desired`` fields.
 
     ``desired`` holds the managed fields, ``None`` meaning "not set by the user, leave as
     is". ``defaults`` fill unset fields on create only; a create without one of the
-    ``required_on_create`` fields fails, in check mode too, before anything is written. Returns
+    ``required_on_create`` fields fails, in check mode too, before anything is written; the
+    message calls the object ``label`` (for example "project PLAT"). Returns
     ``(changed, before, after, obj)`` where ``before``/``after`` are projections for the
     diff and ``obj`` is the server object after the run (predicted in check mode).
     """
@@ -79,17 +80,26 @@ def ensure(context, resource, state, desired, defaults=None, required_on_create=
         fields.update({key: value for key, value in desired.items() if value is not None})
         missing = [option for option in required_on_create if fields.get(option) is None]
         if missing:
-            raise ModuleFailure("Option '%s' is required to create the object, which does not exist yet" % "', '".join(missing), missing_options=missing)
+            raise ModuleFailure(
+                "Option '%s' is required to create %s, which does not exist yet" % ("', '".join(missing), label),
+                missing_options=missing,
+            )
         if context.check_mode:
             return True, None, resource.project(fields), fields
 
-        def read_back():
-            return resource.read()
-
-        created = guarded_write(lambda: resource.create(fields), read_back, lambda obj: True)
-        if created is None:
-            created = read_back()
-        return True, None, resource.project(created), created
+        try:
+            created = guarded_write(lambda: resource.create(fields), resource.read, lambda obj: True)
+        except BitbucketError as exc:
+            # 409: another run (a parallel fork) created it between our read and our create.
+            # Converge on what is there instead of failing (DESIGN "reliability").
+            current = resource.read() if exc.status == 409 else None
+            if current is None:
+                raise
+            before = resource.project(current)
+        else:
+            if created is None:
+                created = resource.read()
+            return True, None, resource.project(created), created
 
     changes = changed_fields(before, desired)
     if not changes:

@@ -56,7 +56,7 @@ seealso:
     description: The endpoints this module uses.
     link: https://developer.atlassian.com/server/bitbucket/rest/v906/api-group-project/
 author:
-  - bitbucket.datacenter contributors
+  - Bitbucket Data Center collection maintainers (@bitbucket-datacenter)
 """
 
 EXAMPLES = r"""
@@ -182,7 +182,8 @@ def run(context):
     )
     desired = dict(name=params["name"], description=params["description"], public=params["public"])
     changed, before, after, project = ensure(
-        context, resource, params["state"], desired, defaults=dict(key=params["key"].upper(), public=False), required_on_create=("name",)
+        context, resource, params["state"], desired, defaults=dict(key=params["key"], public=False), required_on_create=("name",),
+        label="project %s" % params["key"],
     )
     return context.result(changed, before, after, project=project or {})
 
