@@ -38,7 +38,7 @@ def start(args):
     if _answers(args.port):
         sys.exit("something already answers on 127.0.0.1:%d; stop it or choose another port (PORT=...)" % args.port)
     env = dict(os.environ, PYTHONPATH=os.path.join(REPO_ROOT, "tests", "emulator"))
-    log = open(os.path.join(args.state_dir, "emulator.log"), "ab")  # pylint: disable=consider-using-with  # handed to the child
+    log = open(os.path.join(args.state_dir, "emulator.log"), "ab")  # noqa: SIM115  # pylint: disable=consider-using-with  # the child keeps it
     process = subprocess.Popen(  # pylint: disable=consider-using-with  # runs after this script exits
         [sys.executable, "-m", "bitbucket_emulator", "--host", "127.0.0.1", "--port", str(args.port)],
         env=env,

@@ -36,7 +36,7 @@ extends_documentation_fragment:
 seealso:
   - module: bitbucket.datacenter.bitbucket_project
 author:
-  - bitbucket.datacenter contributors
+  - Bitbucket Data Center collection maintainers (@bitbucket-datacenter)
 """
 
 EXAMPLES = r"""
