@@ -10,7 +10,8 @@ port="${PORT:-7990}"
 rm -rf "$build"
 mkdir -p "$build"
 "$bin/ansible-galaxy" collection build --force --output-path "$build" . >/dev/null
-"$bin/ansible-galaxy" collection install --force -p "$build/collections" "$build"/bitbucket-datacenter-*.tar.gz
+ANSIBLE_COLLECTIONS_PATH="$build/collections" \
+  "$bin/ansible-galaxy" collection install --force -p "$build/collections" "$build"/bitbucket-datacenter-*.tar.gz
 
 "$bin/python" tools/emulator_ctl.py start --port "$port" --state-dir "$build"
 trap '"$bin/python" tools/emulator_ctl.py stop --state-dir "$build"' EXIT
