@@ -180,6 +180,10 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._module impor
 
 DAY_MS = 24 * 60 * 60 * 1000
 
+# Result keys that carry a secret Bitbucket shows once: a result holding one is hidden from
+# display and logs like a no_log task's, on either execution path (plugins/plugin_utils/_runner.py).
+ONE_TIME_SECRETS = ("secret",)
+
 MODULE_SPEC = dict(
     argument_spec=dict(
         OWNER_ARGUMENT_SPEC,
@@ -338,12 +342,9 @@ def run(context):
         created, warnings = create_token(client, params, known_ids)
         for warning in warnings:
             context.warn(warning)
-        result = context.result(
+        return context.result(
             True, before, managed_fields(created), token=public_view(created), recreated=current is not None, secret=created.get("token")
         )
-        # The secret is in this result only: hide the task's output from display and logs (register keeps it).
-        result["_ansible_no_log"] = True
-        return result
 
     wanted = set(params["permissions"]) if params["permissions"] is not None else None
     # Compare permissions only when the server lists them (API-MAP 3.5, §7 #10).

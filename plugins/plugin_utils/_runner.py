@@ -107,14 +107,19 @@ class BitbucketActionBase(ActionBase):
         result = super(BitbucketActionBase, self).run(tmp, task_vars)
         del tmp  # unused, kept for the ActionBase signature
         task_vars = task_vars or {}
-        if not self._runs_in_process(task_vars):
+        module = importlib.import_module(self._module_import_path())
+        if self._runs_in_process(task_vars):
+            result.update(self._run_in_process(module))
+        else:
             result.update(self._execute_module(module_name=self._task.action, module_args=self._task.args, task_vars=task_vars))
-            return result
-        result.update(self._run_in_process())
+        if any(key in result for key in getattr(module, "ONE_TIME_SECRETS", ())):
+            # A secret Bitbucket shows once (a new access token) is returned for register, but the
+            # task's output is hidden as if it had no_log. A module cannot set this itself: Ansible
+            # strips _ansible_* keys from module results.
+            result["_ansible_no_log"] = True
         return result
 
-    def _run_in_process(self):
-        module = importlib.import_module(self._module_import_path())
+    def _run_in_process(self, module):
         spec = module_kwargs(module.MODULE_SPEC)
         validator = ModuleArgumentSpecValidator(
             spec["argument_spec"],
