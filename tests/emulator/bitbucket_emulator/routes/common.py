@@ -49,8 +49,12 @@ def optional_string(body, field):
 
 
 def string_list(body, field):
-    """A JSON array of non-blank strings (spec GroupAndUsers.users, UserAndGroups.groups: required)."""
+    """A JSON array of non-blank strings (spec GroupAndUsers.users, UserAndGroups.groups: required).
+
+    Required, not non-empty: the spec's schemas allow an empty array, and its operations document no
+    400, so an empty list is a no-op.
+    """
     value = body.get(field)
-    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item.strip() for item in value):
-        raise bad_request(f"{field} must be a non-empty list of names.", field)
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise bad_request(f"{field} must be a list of names.", field)
     return value
