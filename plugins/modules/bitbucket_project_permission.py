@@ -135,7 +135,7 @@ EXAMPLES = r"""
 RETURN = r"""
 users:
   description: The direct user grants after the run (predicted in check mode), sorted by name.
-  returned: always
+  returned: when O(users) or O(purge_users) is set
   type: list
   elements: dict
   sample:
@@ -143,7 +143,7 @@ users:
       permission: PROJECT_ADMIN
 groups:
   description: The direct group grants after the run (predicted in check mode), sorted by name.
-  returned: always
+  returned: when O(groups) or O(purge_groups) is set
   type: list
   elements: dict
   sample:
@@ -329,12 +329,12 @@ def run(context):
 
     if changed and not context.check_mode:
         base = rest_path("api", "projects", project, "permissions")
-        # Grants first, so that a purge never leaves the project without its new administrators;
-        # the caller's own grant last, so that a refusal happens after everything else is done.
+        # Grants first, highest level first, so that a purge never leaves the project without its
+        # new administrators.
         for option, _principal in KINDS:
             grants = plans.get(option, ({}, [], {}))[0]
             for permission in sorted(grants, key=rank, reverse=True):
-                names = sorted((item["name"] for item in grants[permission]), key=lambda name: name.lower() == (caller or "").lower())
+                names = [item["name"] for item in grants[permission]]
                 # Query parameters, not a JSON body; repeated name= sets many at once (API-MAP 3.3).
                 try:
                     client.put(base + "/" + option, params=[("permission", permission)] + [("name", name) for name in names])
@@ -346,19 +346,15 @@ def run(context):
         if default_before != default_after:
             set_default(client, project, default_after, permitted)
 
-    result_users = sorted_grants(plans["users"][2]) if "users" in plans else []
-    result_groups = sorted_grants(plans["groups"][2]) if "groups" in plans else []
-    before = dict(
-        users=sorted_grants(current.get("users", {})),
-        groups=sorted_grants(current.get("groups", {})),
-    )
-    after = dict(users=result_users, groups=result_groups)
-    values = dict(users=result_users, groups=result_groups)
+    # Only the kinds the task manages are read, and so only they are returned and diffed.
+    before, after = {}, {}
+    for option in plans:
+        before[option] = sorted_grants(current[option])
+        after[option] = sorted_grants(plans[option][2])
     if params["default_permission"] is not None:
         before["default_permission"] = default_before
         after["default_permission"] = default_after
-        values["default_permission"] = default_after
-    return context.result(changed, before, after, **values)
+    return context.result(changed, before, after, **after)
 
 
 def revoke(client, base, project, users, groups):
