@@ -56,6 +56,8 @@ options:
     default: 30
 notes:
   - 'Authenticate with O(token), or with O(username) and O(password); there are no default credentials.'
+  - 'Credentials set on the task win over the environment: a task that sets O(username) ignores E(BITBUCKET_TOKEN).'
+  - 'E(BITBUCKET_TOKEN) is used only when the task sets none of O(token), O(username) and O(password).'
   - 'Set the connection once for a play or block with C(module_defaults) and C(group/bitbucket.datacenter.bitbucket).'
   - 'When the task''s connection is local, the module runs inside the Ansible worker process.'
   - 'Set the variable C(bitbucket_datacenter_in_process=false) to run it as an ordinary module instead.'

@@ -64,20 +64,59 @@ CONNECTION_OPTIONS = {
     ),
 }
 
-# "A token or a username/password", enforced once for all modules.
+# Credentials: a token, or a username and password. Their environment variables are not
+# argument-spec fallbacks but are resolved by resolve_credentials(), so that what a task sets
+# wins over the environment as a whole: a task that sets username and password is not refused
+# because BITBUCKET_TOKEN is set for the whole job (an AWX credential, say).
+CREDENTIAL_OPTIONS = ("token", "username", "password")
+
+# Between options set on the task. The same rules, after the environment is applied, are
+# enforced by resolve_credentials(), once for all modules.
 MUTUALLY_EXCLUSIVE = [("token", "username"), ("token", "password")]
-REQUIRED_TOGETHER = [("username", "password")]
-REQUIRED_ONE_OF = [("token", "username")]
+
+
+class CredentialsError(ValueError):
+    """No usable credentials: neither the task nor the environment gives a token or a username and password."""
 
 
 def connection_argument_spec():
-    """The connection part of every module's argument spec, env fallbacks included."""
+    """The connection part of every module's argument spec, with env fallbacks for the non-credential options."""
     spec = {}
     for name, (option, env_var, _description) in CONNECTION_OPTIONS.items():
         option = dict(option)
-        option["fallback"] = (env_fallback, [env_var])
+        if name not in CREDENTIAL_OPTIONS:
+            option["fallback"] = (env_fallback, [env_var])
         spec[name] = option
     return spec
+
+
+def resolve_credentials(params, environ):
+    """Complete ``params`` with credentials from ``environ``; return the secret values taken from it.
+
+    What the task sets decides the kind: a token, or a username and password (either of which
+    may come from the environment). When the task sets none, BITBUCKET_TOKEN is used if set,
+    else BITBUCKET_USERNAME and BITBUCKET_PASSWORD. Empty values count as unset.
+    """
+    for name in CREDENTIAL_OPTIONS:
+        if params.get(name) == "":
+            params[name] = None
+    env = {name: environ.get(CONNECTION_OPTIONS[name][1]) or None for name in CREDENTIAL_OPTIONS}
+    taken = []
+    if params.get("token") is None and params.get("username") is None and params.get("password") is None and env["token"]:
+        params["token"] = env["token"]
+        taken.append(env["token"])
+    if params.get("token") is None:
+        for name in ("username", "password"):
+            if params.get(name) is None and env[name]:
+                params[name] = env[name]
+                if name == "password":
+                    taken.append(env[name])
+        if params.get("username") is None or params.get("password") is None:
+            raise CredentialsError(
+                "Give Bitbucket credentials: the option token (or BITBUCKET_TOKEN), or the options username and password "
+                "(or BITBUCKET_USERNAME and BITBUCKET_PASSWORD); %s is missing" % ("username" if params.get("username") is None else "password")
+            )
+    return taken
 
 
 def _yaml_scalar(text):
@@ -100,6 +139,8 @@ def connection_doc_fragment():
             lines.append("    default: %s" % (str(default).lower() if isinstance(default, bool) else default))
     lines.append("notes:")
     lines.append("  - %s" % _yaml_scalar("Authenticate with O(token), or with O(username) and O(password); there are no default credentials."))
+    lines.append("  - %s" % _yaml_scalar("Credentials set on the task win over the environment: a task that sets O(username) ignores E(BITBUCKET_TOKEN)."))
+    lines.append("  - %s" % _yaml_scalar("E(BITBUCKET_TOKEN) is used only when the task sets none of O(token), O(username) and O(password)."))
     lines.append("  - %s" % _yaml_scalar("Set the connection once for a play or block with C(module_defaults) and C(group/bitbucket.datacenter.bitbucket)."))
     lines.append("  - %s" % _yaml_scalar("When the task's connection is local, the module runs inside the Ansible worker process."))
     lines.append("  - %s" % _yaml_scalar("Set the variable C(bitbucket_datacenter_in_process=false) to run it as an ordinary module instead."))

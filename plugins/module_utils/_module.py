@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -28,10 +29,10 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._client impor
 )
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection import (
     MUTUALLY_EXCLUSIVE,
-    REQUIRED_ONE_OF,
-    REQUIRED_TOGETHER,
+    CredentialsError,
     client_from_params,
     connection_argument_spec,
+    resolve_credentials,
 )
 
 # The request trace is returned at this Ansible verbosity (-vvv) and above.
@@ -59,15 +60,16 @@ def module_kwargs(module_spec):
 
     ``module_spec`` holds the module's own ``argument_spec`` and optional
     ``mutually_exclusive``, ``required_together``, ``required_one_of``, ``required_if`` and
-    ``required_by``; the connection options and their rules are added here, once.
+    ``required_by``; the connection options and their rules are added here, once (the
+    credentials' environment fallbacks are applied afterwards by :func:`resolve_credentials`).
     """
     argument_spec = connection_argument_spec()
     argument_spec.update(copy.deepcopy(module_spec["argument_spec"]))
     return dict(
         argument_spec=argument_spec,
         mutually_exclusive=MUTUALLY_EXCLUSIVE + list(module_spec.get("mutually_exclusive", [])),
-        required_together=REQUIRED_TOGETHER + list(module_spec.get("required_together", [])),
-        required_one_of=REQUIRED_ONE_OF + list(module_spec.get("required_one_of", [])),
+        required_together=list(module_spec.get("required_together", [])),
+        required_one_of=list(module_spec.get("required_one_of", [])),
         required_if=list(module_spec.get("required_if", [])),
         required_by=dict(module_spec.get("required_by", {})),
         supports_check_mode=True,
@@ -144,6 +146,10 @@ def run_module(module_spec, run):
     module = AnsibleModule(**module_kwargs(module_spec))
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        module.no_log_values.update(resolve_credentials(module.params, os.environ))
+    except CredentialsError as exc:
+        module.fail_json(msg=str(exc))
     context = ModuleContext(
         module.params,
         check_mode=module.check_mode,

@@ -163,7 +163,7 @@ http_trace:
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError, rest_path
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._reconcile import DuplicateKeyError, reconcile
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._reconcile import reconcile
 
 PERMISSIONS = ["PROJECT_READ", "PROJECT_WRITE", "PROJECT_ADMIN"]
 PRINCIPAL_SPEC = dict(
@@ -200,11 +200,15 @@ def rank(permission):
 def validate(params):
     present = params["state"] == "present"
     for option, _principal in KINDS:
+        seen = set()
         for position, item in enumerate(params[option]):
             if not item["name"] or not item["name"].strip():
                 raise invalid_option(option, "item %d has an empty name" % (position + 1))
             if present and item["permission"] is None:
                 raise invalid_option(option, "%r needs a permission with state=present" % item["name"])
+            if grant_key(item) in seen:
+                raise invalid_option(option, "%r is listed more than once" % item["name"])
+            seen.add(grant_key(item))
     if not present:
         for option in ("default_permission",):
             if params[option] is not None:
@@ -240,20 +244,15 @@ def plan_kind(params, option, current):
     desired = [dict(name=item["name"], permission=item["permission"]) for item in params[option]]
     absent = params["state"] == "absent"
     listed = {grant_key(item) for item in desired}
-    try:
-        plan = reconcile(
-            [] if absent else desired,
-            list(current.values()),
-            key=grant_key,
-            equal=lambda have, want: have["permission"] == want["permission"],
-            purge=absent or params["purge_" + option],
-            # state=absent revokes the listed principals only: keep every grant not listed.
-            keep=(lambda have: grant_key(have) not in listed) if absent else None,
-        )
-        if absent:
-            reconcile(desired, [], key=grant_key)  # the same name listed twice is still an error
-    except DuplicateKeyError as exc:
-        raise invalid_option(option, "%r is listed more than once" % exc.key) from None
+    plan = reconcile(
+        [] if absent else desired,
+        list(current.values()),
+        key=grant_key,
+        equal=lambda have, want: have["permission"] == want["permission"],
+        purge=absent or params["purge_" + option],
+        # state=absent revokes the listed principals only: keep every grant not listed.
+        keep=(lambda have: grant_key(have) not in listed) if absent else None,
+    )
     grants = {}
     for item in plan.create + [want for _have, want in plan.update]:
         grants.setdefault(item["permission"], []).append(item)

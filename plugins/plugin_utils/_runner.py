@@ -39,6 +39,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import HAS_REQUESTS
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection import CredentialsError, resolve_credentials
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleContext, execute, module_kwargs
 
 display = Display()
@@ -131,13 +132,21 @@ class BitbucketActionBase(ActionBase):
         )
         with patched_environ(self._task_environment()):
             validation = validator.validate(dict(self._task.args))
-        no_log_values = validation._no_log_values
-        params = validation.validated_parameters
+            no_log_values = validation._no_log_values
+            params = validation.validated_parameters
+            try:
+                first_error = validation.errors[0]
+            except IndexError:
+                first_error = None
+            credentials_error = None
+            if first_error is None:
+                try:
+                    no_log_values.update(resolve_credentials(params, os.environ))
+                except CredentialsError as exc:
+                    credentials_error = str(exc)
 
-        try:
-            first_error = validation.errors[0]
-        except IndexError:
-            first_error = None
+        if credentials_error is not None:
+            return self._finish(dict(failed=True, msg=credentials_error), params, no_log_values, [])
         if first_error is not None:
             # The same message AnsibleModule gives for the same mistake.
             msg = validation.errors.msg

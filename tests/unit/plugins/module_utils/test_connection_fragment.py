@@ -27,7 +27,7 @@ def test_fragment_documents_every_option_as_the_spec_declares_it():
         assert doc["type"] == option["type"], name
         assert doc.get("required", False) == option.get("required", False), name
         assert doc.get("default") == option.get("default"), name
-        env_var = option["fallback"][1][0]
+        env_var = CONNECTION_OPTIONS[name][1]
         assert env_var.startswith("BITBUCKET_")
         assert any("E(%s)" % env_var in line for line in doc["description"]), name
 

@@ -17,12 +17,13 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils import _conne
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
+    CREDENTIAL_OPTIONS,
     MUTUALLY_EXCLUSIVE,
-    REQUIRED_ONE_OF,
-    REQUIRED_TOGETHER,
+    CredentialsError,
     connection_argument_spec,
     connection_doc_fragment,
     environment_names,
+    resolve_credentials,
 )
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import (
     SECRET_PLACEHOLDER,
@@ -283,8 +284,9 @@ def test_module_kwargs_merges_the_connection_options():
     assert set(kwargs["argument_spec"]) == set(CONNECTION_OPTIONS) | {"key", "name"}
     assert kwargs["argument_spec"]["key"] == dict(type="str", required=True, no_log=False)
     assert kwargs["mutually_exclusive"] == [("token", "username"), ("token", "password"), ("key", "name")]
-    assert kwargs["required_together"] == [("username", "password")]
-    assert kwargs["required_one_of"] == [("token", "username")]
+    # "A token or a username and password" is checked after the environment is applied (resolve_credentials).
+    assert kwargs["required_together"] == []
+    assert kwargs["required_one_of"] == []
     assert kwargs["required_if"] == [("state", "absent", ("key",))]
     assert kwargs["required_by"] == {"name": "key"}
     assert kwargs["supports_check_mode"] is True
@@ -303,8 +305,55 @@ def test_module_kwargs_copies_instead_of_sharing():
     assert second["argument_spec"]["url"]["required"] is True
     assert second["mutually_exclusive"] == [("token", "username"), ("token", "password"), ("key", "url")]
     assert MUTUALLY_EXCLUSIVE == [("token", "username"), ("token", "password")]
-    assert REQUIRED_TOGETHER == [("username", "password")]
-    assert REQUIRED_ONE_OF == [("token", "username")]
+
+
+@pytest.mark.parametrize(
+    "task, environ, expected",
+    [
+        # What the task sets decides the kind of credentials.
+        ({"token": "t"}, {}, {"token": "t"}),
+        ({"username": "u", "password": "p"}, {}, {"username": "u", "password": "p"}),
+        ({"username": "u", "password": "p"}, {"BITBUCKET_TOKEN": "env-token"}, {"username": "u", "password": "p"}),
+        ({"token": "t"}, {"BITBUCKET_USERNAME": "eu", "BITBUCKET_PASSWORD": "ep"}, {"token": "t"}),
+        # A username on the task takes its password from the environment, and the other way round.
+        ({"username": "u"}, {"BITBUCKET_PASSWORD": "ep", "BITBUCKET_TOKEN": "env-token"}, {"username": "u", "password": "ep"}),
+        ({"password": "p"}, {"BITBUCKET_USERNAME": "eu"}, {"username": "eu", "password": "p"}),
+        # Nothing on the task: the environment's token first, else its username and password.
+        ({}, {"BITBUCKET_TOKEN": "env-token", "BITBUCKET_USERNAME": "eu", "BITBUCKET_PASSWORD": "ep"}, {"token": "env-token"}),
+        ({}, {"BITBUCKET_TOKEN": "", "BITBUCKET_USERNAME": "eu", "BITBUCKET_PASSWORD": "ep"}, {"username": "eu", "password": "ep"}),
+        # Empty strings count as unset.
+        ({"token": ""}, {"BITBUCKET_USERNAME": "eu", "BITBUCKET_PASSWORD": "ep"}, {"username": "eu", "password": "ep"}),
+    ],
+)
+def test_credentials_come_from_the_task_first_then_the_environment(task, environ, expected):
+    params = dict(dict.fromkeys(CREDENTIAL_OPTIONS), **task)
+
+    taken = resolve_credentials(params, environ)
+
+    assert {name: value for name, value in params.items() if value is not None} == expected
+    # Every secret read from the environment is reported, so that it is masked like a no_log option.
+    secrets_from_env = [value for name, value in expected.items() if name in ("token", "password") and value not in task.values()]
+    assert taken == secrets_from_env
+
+
+@pytest.mark.parametrize(
+    "task, environ, missing",
+    [
+        ({}, {}, "username"),
+        ({"username": "u"}, {}, "password"),
+        ({"password": "p"}, {"BITBUCKET_TOKEN": "env-token"}, "username"),
+        ({}, {"BITBUCKET_USERNAME": "eu"}, "password"),
+    ],
+)
+def test_missing_credentials_are_explained(task, environ, missing):
+    params = dict(dict.fromkeys(CREDENTIAL_OPTIONS), **task)
+
+    with pytest.raises(CredentialsError) as caught:
+        resolve_credentials(params, environ)
+
+    message = str(caught.value)
+    assert "BITBUCKET_TOKEN" in message and "BITBUCKET_USERNAME" in message
+    assert message.endswith("%s is missing" % missing)
 
 
 @pytest.mark.parametrize(
@@ -312,14 +361,11 @@ def test_module_kwargs_copies_instead_of_sharing():
     [
         ({"token": "t"}, None),
         ({"username": "u", "password": "p"}, None),
-        ({}, "one of the following is required: token, username"),
         ({"token": "t", "username": "u", "password": "p"}, "parameters are mutually exclusive: token|username"),
         ({"token": "t", "password": "p"}, "parameters are mutually exclusive: token|password"),
-        ({"username": "u"}, "parameters are required together: username, password"),
-        ({"password": "p"}, "one of the following is required: token, username"),
     ],
 )
-def test_token_or_username_and_password(credentials, problem):
+def test_a_token_and_a_username_or_password_on_one_task_are_refused(credentials, problem):
     params = dict(url="https://bitbucket.example.com", key="P", **credentials)
 
     result = validate(module_kwargs(SPEC), params)
@@ -330,13 +376,17 @@ def test_token_or_username_and_password(credentials, problem):
         assert any(problem in message for message in result.error_messages), result.error_messages
 
 
-def test_every_connection_option_falls_back_to_its_environment_variable():
+def test_non_credential_options_fall_back_to_their_environment_variable():
     spec = connection_argument_spec()
     assert list(spec) == list(CONNECTION_OPTIONS)
     for name, option in spec.items():
         env_var = CONNECTION_OPTIONS[name][1]
         assert env_var == "BITBUCKET_" + name.upper()
-        assert option["fallback"] == (env_fallback, [env_var])
+        if name in CREDENTIAL_OPTIONS:
+            # Resolved by resolve_credentials(), so that the task's credentials win as a whole.
+            assert "fallback" not in option
+        else:
+            assert option["fallback"] == (env_fallback, [env_var])
         assert {k: v for k, v in option.items() if k != "fallback"} == CONNECTION_OPTIONS[name][0]
     assert environment_names() == ["BITBUCKET_" + name.upper() for name in CONNECTION_OPTIONS]
 
@@ -357,39 +407,26 @@ def test_secrets_are_no_log():
 def test_environment_fallbacks_fill_in_and_convert_the_options(monkeypatch, tmp_path):
     ca = tmp_path / "ca.pem"
     monkeypatch.setenv("BITBUCKET_URL", "https://env.example.com")
-    monkeypatch.setenv("BITBUCKET_USERNAME", "envuser")
-    monkeypatch.setenv("BITBUCKET_PASSWORD", "envpass")
     monkeypatch.setenv("BITBUCKET_VALIDATE_CERTS", "false")
     monkeypatch.setenv("BITBUCKET_CA_PATH", str(ca))
     monkeypatch.setenv("BITBUCKET_TIMEOUT", "7")
 
-    result = validate(module_kwargs(SPEC), {"key": "P"})
+    result = validate(module_kwargs(SPEC), {"key": "P", "token": "t"})
 
     assert result.error_messages == []
     params = result.validated_parameters
-    assert (params["url"], params["username"], params["password"]) == ("https://env.example.com", "envuser", "envpass")
+    assert params["url"] == "https://env.example.com"
     assert params["validate_certs"] is False
     assert params["ca_path"] == str(ca)
     assert params["timeout"] == 7
-    assert params["token"] is None
 
 
 def test_an_explicit_option_wins_over_the_environment(monkeypatch):
     monkeypatch.setenv("BITBUCKET_URL", "https://env.example.com")
-    monkeypatch.setenv("BITBUCKET_TOKEN", "env-token")
 
     result = validate(module_kwargs(SPEC), {"key": "P", "url": "https://task.example.com", "token": "task-token"})
 
     assert result.validated_parameters["url"] == "https://task.example.com"
-    assert result.validated_parameters["token"] == "task-token"
-
-
-def test_the_environment_token_conflicts_with_task_credentials(monkeypatch):
-    monkeypatch.setenv("BITBUCKET_TOKEN", "env-token")
-
-    result = validate(module_kwargs(SPEC), {"key": "P", "url": "https://x", "username": "u", "password": "p"})
-
-    assert any("mutually exclusive: token|username" in message for message in result.error_messages)
 
 
 def test_client_from_params_builds_the_client_from_the_options():
