@@ -16,7 +16,7 @@ description:
   - A token whose permissions differ is updated in place and keeps its id and its secret.
   - Bitbucket shows a token's secret once, when it creates the token. The module returns it as RV(secret) only in the run that
     created the token; later runs cannot return it. Ansible hides the output of that one task, as if it had C(no_log), so that the
-    secret is not printed or logged; O(register) the result to use it.
+    secret is not printed or logged; C(register) the result to use it.
   - Bitbucket cannot change a token's expiry. O(recreate) replaces the token, and with it the secret, when that is wanted.
 options:
   user:

@@ -856,7 +856,7 @@ def test_no_secret_query_value_appears_in_a_request_error(http, make_client, sec
 
     message = str(caught.value)
     assert "name=bob" in message or failure == "invalid"
-    for form in {secret, query.split("password=", 1)[1]}:
+    for form in (secret, query.split("password=", 1)[1]):
         assert form not in message
     http.assert_done()
 
