@@ -1,9 +1,12 @@
 """Start, stop and query the Bitbucket DC emulator for make targets.
 
 Usage:
-  emulator_ctl.py start --port PORT --state-dir DIR   start in the background, wait until it answers
+  emulator_ctl.py start --port PORT --state-dir DIR   start in the background, wait until it answers;
+                                                      every request is recorded in DIR/requests.jsonl
   emulator_ctl.py stop --state-dir DIR                stop it (no error when it is not running)
-  emulator_ctl.py save-requests --port PORT --out F   save the request log (/_emulator/requests) to F
+  emulator_ctl.py save-requests --state-dir DIR --out F
+                                                      save every recorded request, across resets, as the
+                                                      /_emulator/requests payload {"requests": [...]}
 """
 
 import argparse
@@ -40,7 +43,10 @@ def start(args):
     env = dict(os.environ, PYTHONPATH=os.path.join(REPO_ROOT, "tests", "emulator"))
     log = open(os.path.join(args.state_dir, "emulator.log"), "ab")  # noqa: SIM115  # pylint: disable=consider-using-with  # the child keeps it
     process = subprocess.Popen(  # pylint: disable=consider-using-with  # runs after this script exits
-        [sys.executable, "-m", "bitbucket_emulator", "--host", "127.0.0.1", "--port", str(args.port)],
+        [
+            sys.executable, "-m", "bitbucket_emulator", "--host", "127.0.0.1", "--port", str(args.port),
+            "--record", os.path.join(args.state_dir, "requests.jsonl"),
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -78,12 +84,14 @@ def stop(args):
 
 
 def save_requests(args):
-    url = "http://127.0.0.1:%d/_emulator/requests" % args.port
-    with urllib.request.urlopen(url, timeout=10) as response:
-        payload = json.load(response)
+    records = []
+    path = os.path.join(args.state_dir, "requests.jsonl")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            records = [json.loads(line) for line in handle if line.strip()]
     with open(args.out, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle)
-    print("saved %d recorded requests to %s" % (len(payload.get("requests", [])), args.out))
+        json.dump({"requests": records}, handle)
+    print("saved %d recorded requests to %s" % (len(records), args.out))
 
 
 def main():
@@ -95,7 +103,7 @@ def main():
     stop_parser = sub.add_parser("stop")
     stop_parser.add_argument("--state-dir", required=True)
     save_parser = sub.add_parser("save-requests")
-    save_parser.add_argument("--port", type=int, required=True)
+    save_parser.add_argument("--state-dir", required=True)
     save_parser.add_argument("--out", required=True)
     args = parser.parse_args()
     {"start": start, "stop": stop, "save-requests": save_requests}[args.command](args)

@@ -26,7 +26,7 @@ CONFIG
   (cd "$staged" && "$bin/ansible-test" integration --local --python 3.11 --color no)
 done
 
-"$bin/python" tools/emulator_ctl.py save-requests --port "$port" --out "$state/requests.json"
+"$bin/python" tools/emulator_ctl.py save-requests --state-dir "$state" --out "$state/requests.json"
 
 echo "== end-to-end: both execution paths, secrets at -vvv"
 ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$staged")")")" \

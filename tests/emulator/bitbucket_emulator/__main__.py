@@ -38,6 +38,7 @@ def _parse_args(argv):
     parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every REST answer, in milliseconds")
     parser.add_argument("--max-page-limit", type=int, default=DEFAULT_MAX_PAGE_LIMIT, help="server-side cap on page sizes")
     parser.add_argument("--quiet", action="store_true", help="do not log each request to stderr")
+    parser.add_argument("--record", metavar="FILE", help="also append every request-log entry to FILE as a JSON line; resets do not clear it")
     return parser.parse_args(argv)
 
 
@@ -55,7 +56,7 @@ def main(argv=None):
         return 2
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app = create_app(max_page_limit=args.max_page_limit, latency_ms=args.latency_ms)
+    app = create_app(max_page_limit=args.max_page_limit, latency_ms=args.latency_ms, record_path=args.record)
     server = make_server(args.host, args.port, app, threaded=True)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)

@@ -84,8 +84,11 @@ class EmulatorApp:
     delays every REST answer (the CLI's ``--latency-ms``), on top of any injected latency fault.
     """
 
-    def __init__(self, max_page_limit=DEFAULT_MAX_PAGE_LIMIT, latency_ms=0, seed=0):
+    def __init__(self, max_page_limit=DEFAULT_MAX_PAGE_LIMIT, latency_ms=0, seed=0, record_path=None):
         self.default_max_page_limit = max_page_limit
+        # Every request-log entry is also appended here, one JSON line each, and survives
+        # resets: the contract step checks every request a whole test run made.
+        self.record_path = record_path
         self.max_page_limit = max_page_limit
         self.base_latency_ms = latency_ms
         self.lock = threading.RLock()
@@ -270,6 +273,9 @@ class EmulatorApp:
         }
         with self.lock:
             self.requests_log.append(entry)
+            if self.record_path:
+                with open(self.record_path, "a", encoding="utf-8") as record:
+                    record.write(json.dumps(entry) + "\n")
 
 
 def _auth_failed():
@@ -277,6 +283,6 @@ def _auth_failed():
     return ApiError(401, AUTHENTICATION_FAILED_MESSAGE, INCORRECT_PASSWORD_EXCEPTION)
 
 
-def create_app(max_page_limit=DEFAULT_MAX_PAGE_LIMIT, latency_ms=0, seed=0):
+def create_app(max_page_limit=DEFAULT_MAX_PAGE_LIMIT, latency_ms=0, seed=0, record_path=None):
     """Build a fresh emulator (seeded with the ``admin``/``admin`` system administrator)."""
-    return EmulatorApp(max_page_limit=max_page_limit, latency_ms=latency_ms, seed=seed)
+    return EmulatorApp(max_page_limit=max_page_limit, latency_ms=latency_ms, seed=seed, record_path=record_path)
