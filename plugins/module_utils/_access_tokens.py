@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import rest_path
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError, rest_path
 
 PERMISSIONS = ["PROJECT_READ", "PROJECT_WRITE", "PROJECT_ADMIN", "REPO_READ", "REPO_WRITE", "REPO_ADMIN"]
 
@@ -60,3 +60,13 @@ def public_view(token):
     if "id" in view:
         view["id"] = str(view["id"])
     return view
+
+
+def list_tokens(client, params):
+    """Every token of the owner; a missing owner fails with Bitbucket's answer and the owner named."""
+    try:
+        return client.get_paged(owner_path(params))
+    except BitbucketError as exc:
+        if exc.status == 404:
+            exc.message += " (%s does not exist, or the credentials cannot see it)" % owner_label(params)
+        raise

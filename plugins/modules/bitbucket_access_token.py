@@ -170,6 +170,7 @@ import time
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._access_tokens import (
     OWNER_ARGUMENT_SPEC,
     OWNER_RULES,
+    list_tokens,
     PERMISSIONS,
     owner_label,
     owner_path,
@@ -230,9 +231,7 @@ def validate(params):
 
 def find_token(client, params):
     """The one token of the owner with this name, or None; two of the same name are an error."""
-    tokens = client.get_paged(owner_path(params), missing_ok=True)
-    if tokens is None:
-        raise ModuleFailure("%s does not exist, or the credentials cannot see it" % owner_label(params).capitalize(), http_status=404)
+    tokens = list_tokens(client, params)
     matches = [token for token in tokens if token.get("name") == params["name"]]
     if len(matches) > 1:
         ids = ", ".join(sorted(str(token.get("id")) for token in matches))
@@ -293,7 +292,7 @@ def require_password_auth(params):
 
 def create_token(client, params, known_ids):
     """Create the token; after an ambiguous failure, remove a token that landed without its secret and create once more."""
-    body = dict(name=params["name"], permissions=params["permissions"])
+    body = dict(name=params["name"], permissions=sorted(set(params["permissions"])))
     if params["expiry_days"] is not None:
         body["expiryDays"] = params["expiry_days"]
     # Create is a PUT on the collection (API-MAP 3.5): not idempotent, never repeated by the client.

@@ -86,11 +86,11 @@ http_trace:
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._access_tokens import (
     OWNER_ARGUMENT_SPEC,
     OWNER_RULES,
-    owner_label,
+    list_tokens,
     owner_path,
     public_view,
 )
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, run_module
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import run_module
 
 MODULE_SPEC = dict(
     argument_spec=dict(
@@ -110,9 +110,7 @@ def run(context):
     if params["token_id"] is not None:
         token = client.get(owner_path(params, params["token_id"]), missing_ok=True)
         return dict(changed=False, tokens=[public_view(token)] if token is not None else [])
-    tokens = client.get_paged(owner_path(params), missing_ok=True)
-    if tokens is None:
-        raise ModuleFailure("%s does not exist, or the credentials cannot see it" % owner_label(params).capitalize(), http_status=404)
+    tokens = list_tokens(client, params)
     if params["name"] is not None:
         tokens = [token for token in tokens if token.get("name") == params["name"]]
     return dict(changed=False, tokens=[public_view(token) for token in tokens])

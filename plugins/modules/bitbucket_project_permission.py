@@ -302,48 +302,63 @@ def explain_self_lowering(exc, project):
     return exc
 
 
+def read_and_plan(client, params):
+    """Current grants of the managed kinds, the plan for each, and the default permission."""
+    current, plans = {}, {}
+    for option, principal in KINDS:
+        if params[option] or params["purge_" + option]:
+            current[option] = read_grants(client, params["project"], option, principal)
+            plans[option] = plan_kind(params, option, current[option])
+    default_before, permitted = None, []
+    if params["default_permission"] is not None:
+        default_before, permitted = read_default(client, params["project"])
+    changed = any(grants or revokes for grants, revokes, _after in plans.values())
+    changed = changed or (params["default_permission"] is not None and default_before != params["default_permission"])
+    return current, plans, default_before, permitted, changed
+
+
+def write(client, params, plans, default_before, permitted):
+    project = params["project"]
+    base = rest_path("api", "projects", project, "permissions")
+    # Grants first, highest level first, so that a purge never leaves the project without its
+    # new administrators.
+    for option, _principal in KINDS:
+        grants = plans.get(option, ({}, [], {}))[0]
+        for permission in sorted(grants, key=rank, reverse=True):
+            names = [item["name"] for item in grants[permission]]
+            # Query parameters, not a JSON body; repeated name= sets many at once (API-MAP 3.3).
+            try:
+                client.put(base + "/" + option, params=[("permission", permission)] + [("name", name) for name in names])
+            except BitbucketError as exc:
+                raise explain_self_lowering(exc, project) from None
+    revoke_users = [item["name"] for item in plans.get("users", ({}, [], {}))[1]]
+    revoke_groups = [item["name"] for item in plans.get("groups", ({}, [], {}))[1]]
+    revoke(client, base, project, revoke_users, revoke_groups)
+    if params["default_permission"] is not None and default_before != params["default_permission"]:
+        set_default(client, project, params["default_permission"], permitted)
+
+
 def run(context):
     params = context.params
     validate(params)
     client = context.client
-    project = params["project"]
     caller = params["username"] if params["token"] is None else None
 
-    current = {}
-    plans = {}
-    for option, principal in KINDS:
-        if params[option] or params["purge_" + option]:
-            current[option] = read_grants(client, project, option, principal)
-            plans[option] = plan_kind(params, option, current[option])
+    current, plans, default_before, permitted, changed = read_and_plan(client, params)
     user_grants, user_revokes, _after = plans.get("users", ({}, [], {}))
-    check_own_access(caller, project, user_grants, user_revokes, current.get("users", {}))
-
-    default_before = default_after = None
-    permitted = []
-    if params["default_permission"] is not None:
-        default_before, permitted = read_default(client, project)
-        default_after = params["default_permission"]
-
-    changed = any(grants or revokes for grants, revokes, _after in plans.values()) or default_before != default_after
+    check_own_access(caller, params["project"], user_grants, user_revokes, current.get("users", {}))
 
     if changed and not context.check_mode:
-        base = rest_path("api", "projects", project, "permissions")
-        # Grants first, highest level first, so that a purge never leaves the project without its
-        # new administrators.
-        for option, _principal in KINDS:
-            grants = plans.get(option, ({}, [], {}))[0]
-            for permission in sorted(grants, key=rank, reverse=True):
-                names = [item["name"] for item in grants[permission]]
-                # Query parameters, not a JSON body; repeated name= sets many at once (API-MAP 3.3).
-                try:
-                    client.put(base + "/" + option, params=[("permission", permission)] + [("name", name) for name in names])
-                except BitbucketError as exc:
-                    raise explain_self_lowering(exc, project) from None
-        revoke_users = [item["name"] for item in plans.get("users", ({}, [], {}))[1]]
-        revoke_groups = [item["name"] for item in plans.get("groups", ({}, [], {}))[1]]
-        revoke(client, base, project, revoke_users, revoke_groups)
-        if default_before != default_after:
-            set_default(client, project, default_after, permitted)
+        try:
+            write(client, params, plans, default_before, permitted)
+        except BitbucketError as exc:
+            if not exc.maybe_applied:
+                raise
+            # A write may have landed although its answer failed (a 5xx): read again and make
+            # only the changes still missing, once (DESIGN "reliability"; never a blind repeat).
+            _current, left, left_default, left_permitted, still_changed = read_and_plan(client, params)
+            if still_changed:
+                write(client, params, left, left_default, left_permitted)
 
     # Only the kinds the task manages are read, and so only they are returned and diffed.
     before, after = {}, {}
@@ -352,7 +367,7 @@ def run(context):
         after[option] = sorted_grants(plans[option][2])
     if params["default_permission"] is not None:
         before["default_permission"] = default_before
-        after["default_permission"] = default_after
+        after["default_permission"] = params["default_permission"]
     return context.result(changed, before, after, **after)
 
 

@@ -36,10 +36,27 @@ def test_no_secret_in_vvv_output(playbook_runner, emulator_url, in_process):
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-4000:]
     statuses = [entry["status"] for entry in results if entry["action"].startswith("bitbucket.datacenter.")]
-    assert statuses == ["ok", "ok", "ok", "failed", "ok"]
+    assert statuses == ["ok", "ok", "ok", "failed", "ok"] + ["ok"] * 6
     assert "http_trace" in output, "the -vvv run shows no request trace, so this test would prove nothing about it"
-    for secret in (token, SECRET_PASSWORD, SECRET_PASSWORD + "-wrong"):
+    created_secret, created_id = _created_access_token(emulator_url, "/rest/access-tokens/latest/projects/SECRETTOK")
+    for secret in (token, SECRET_PASSWORD, SECRET_PASSWORD + "-wrong", created_secret):
         assert secret not in output
+    # The token's own result is hidden; its later, secret-free result is shown, id and all.
+    assert "the output has been hidden due to the fact that 'no_log: true' was specified for this result" in output
+    assert created_id in output
+
+
+def _created_access_token(emulator_url, collection_path):
+    """The raw secret and id of the one token the playbook created, from the emulator's request log,
+    after proving that the playbook registered that very secret and authenticated a later task with it."""
+    log = emulator_call(emulator_url + "/_emulator/requests")["requests"]
+    creates = [entry for entry in log if entry["method"] == "PUT" and entry["path"] == collection_path and entry["status"] == 200]
+    assert len(creates) == 1, "expected one access token created at %s, found %d" % (collection_path, len(creates))
+    secret, token_id = creates[0]["response"]["token"], creates[0]["response"]["id"]
+    assert len(secret) > 20
+    used = [entry for entry in log if entry["seq"] > creates[0]["seq"] and entry["auth"] == "bearer:" + token_id and entry["status"] == 200]
+    assert used, "no later request authenticated with the created token: the grep for its secret would prove nothing"
+    return secret, token_id
 
 
 def _admin_call(url, method, body, headers):

@@ -518,7 +518,7 @@ def test_main_rejects_missing_credentials_before_any_call(monkeypatch, capsys, h
     code, output = run_main(monkeypatch, capsys, http, dict(url=BASE_URL, key="PLAT"))
 
     assert code == 1
-    assert "one of the following is required: token, username" in output["msg"]
+    assert "Give Bitbucket credentials" in output["msg"]
     assert http.calls == []
 
 
