@@ -19,20 +19,6 @@ description:
     secret is not printed or logged; C(register) the result to use it.
   - Bitbucket cannot change a token's expiry. O(recreate) replaces the token, and with it the secret, when that is wanted.
 options:
-  user:
-    description:
-      - Slug of the user who owns a personal token. Mutually exclusive with O(project).
-    type: str
-  project:
-    description:
-      - Key of the project that owns a project token, or that holds O(repository).
-    type: str
-    aliases: [project_key]
-  repository:
-    description:
-      - Slug of the repository that owns a repository token. Requires O(project).
-    type: str
-    aliases: [repository_slug]
   name:
     description:
       - The token's name, its identity within its owner. Bitbucket allows two tokens of the same name; the module then fails and
@@ -75,6 +61,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - bitbucket.datacenter.access_token_owner
   - bitbucket.datacenter.connection
   - bitbucket.datacenter.attributes
   - bitbucket.datacenter.attributes.action_group
@@ -170,8 +157,8 @@ import time
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._access_tokens import (
     OWNER_ARGUMENT_SPEC,
     OWNER_RULES,
-    list_tokens,
     PERMISSIONS,
+    list_tokens,
     owner_label,
     owner_path,
     public_view,

@@ -15,20 +15,6 @@ description:
   - Returns the access tokens of one owner (every page), or the ones with a given name, or one by id.
   - Never returns a token's secret; Bitbucket shows it only when it creates the token.
 options:
-  user:
-    description:
-      - Slug of the user whose personal tokens to list. Mutually exclusive with O(project).
-    type: str
-  project:
-    description:
-      - Key of the project whose tokens to list, or that holds O(repository).
-    type: str
-    aliases: [project_key]
-  repository:
-    description:
-      - Slug of the repository whose tokens to list. Requires O(project).
-    type: str
-    aliases: [repository_slug]
   name:
     description:
       - Return only the tokens with exactly this name.
@@ -38,6 +24,7 @@ options:
       - Return only the token with this id. Mutually exclusive with O(name).
     type: str
 extends_documentation_fragment:
+  - bitbucket.datacenter.access_token_owner
   - bitbucket.datacenter.connection
   - bitbucket.datacenter.attributes.info_module
   - bitbucket.datacenter.attributes.action_group

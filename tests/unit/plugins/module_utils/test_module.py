@@ -542,10 +542,23 @@ def test_every_module_extends_the_connection_and_action_group_fragments(name):
     assert any(fragment in fragments for fragment in ("bitbucket.datacenter.attributes", "bitbucket.datacenter.attributes.info_module"))
 
 
+def documented_options(doc):
+    """The module's options with those of its option-bearing doc fragments, the connection aside."""
+    options = dict(doc.get("options") or {})
+    for fragment in doc.get("extends_documentation_fragment", []):
+        name = fragment.rsplit(".", 1)[-1]
+        if fragment.count(".") != 2 or name in ("connection", "attributes"):
+            continue
+        fragment_module = importlib.import_module("ansible_collections.bitbucket.datacenter.plugins.doc_fragments." + name)
+        options.update(yaml.safe_load(fragment_module.ModuleDocFragment.DOCUMENTATION)["options"])
+    return options
+
+
 @pytest.mark.parametrize("name", MODULE_NAMES)
 def test_every_module_documents_its_own_options_as_declared(name):
     module = load_module(name)
     doc = yaml.safe_load(module.DOCUMENTATION)
+    doc["options"] = documented_options(doc)
     spec = module.MODULE_SPEC["argument_spec"]
 
     assert set(doc["options"]) == set(spec)
