@@ -35,7 +35,7 @@ def errors(message, exception=None, context=None):
     return {"errors": [{"context": context, "message": message, "exceptionName": exception}]}
 
 
-def server_token(token_id=OLD_ID, name="ci", permissions=READ_WRITE, expiry_days=None, created=CREATED, secret=None, **extra):
+def server_token(token_id=OLD_ID, name="ci", permissions=tuple(READ_WRITE), expiry_days=None, created=CREATED, secret=None, **extra):
     """A token as a live server describes it (API-MAP 3.5 / §7 #10); ``token`` only in a create answer."""
     token = {
         "id": token_id,
@@ -72,7 +72,7 @@ def create(body, answer=None, path=PROJECT_TOKENS, status=200, raises=None):
     return Call("PUT", path, json=body, status=status, body=answer, raises=raises)
 
 
-def fields(name="ci", permissions=READ_WRITE, expiry_days=None):
+def fields(name="ci", permissions=tuple(READ_WRITE), expiry_days=None):
     managed = {"name": name, "permissions": sorted(permissions)}
     if expiry_days is not None:
         managed["expiry_days"] = expiry_days
