@@ -240,6 +240,8 @@ class BitbucketClient:
         self._sleep = sleep
         self._jitter = jitter
         self._server_info = None
+        # Successful writes of this run: a task that fails after some of them still changed something.
+        self.writes = 0
         self.session = session if session is not None else requests.Session()
         self.session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
         if token:
@@ -338,6 +340,8 @@ class BitbucketClient:
         status = raw.status_code
         body = self._decode(raw)
         if 200 <= status < 300:
+            if method != "GET":
+                self.writes += 1
             return Response(status, raw.headers, body)
         if status == 404 and missing_ok:
             return None

@@ -114,6 +114,10 @@ class ModuleContext:
             result["diff"] = dict(before=before if before is not None else {}, after=after if after is not None else {})
         return result
 
+    def writes_made(self):
+        """Whether a write of this run succeeded: a task that fails after one still changed something."""
+        return self._client is not None and getattr(self._client, "writes", 0) > 0
+
     def close(self):
         if self._client is not None:
             self._client.close()
@@ -129,10 +133,10 @@ def execute(run, context):
     try:
         result = run(context)
     except BitbucketError as exc:
-        result = dict(failed=True, changed=False, msg=str(exc))
+        result = dict(failed=True, changed=context.writes_made(), msg=str(exc))
         result.update({key: value for key, value in exc.details().items() if value is not None})
     except ModuleFailure as exc:
-        result = dict(failed=True, changed=False, msg=exc.msg)
+        result = dict(failed=True, changed=context.writes_made(), msg=exc.msg)
         result.update(exc.details)
     finally:
         context.close()

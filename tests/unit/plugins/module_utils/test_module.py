@@ -131,6 +131,43 @@ def test_execute_closes_the_session_after_a_failure(http, make_context):
     http.assert_done()
 
 
+def test_a_failure_after_a_successful_write_reports_changed(http, make_context):
+    # A list-shaped module may fail on its second write: the first one still changed the server.
+    context = make_context(dict(argument_spec={}), {})
+    http.expect(
+        Call("PUT", PLAT + "/permissions/users", query=[("name", "a")], status=204),
+        Call("PUT", PLAT + "/permissions/groups", query=[("name", "g")], status=400, body={"errors": [{"message": "bad"}]}),
+    )
+
+    def two_writes(ctx):
+        ctx.client.put(PLAT + "/permissions/users", params=[("name", "a")])
+        ctx.client.put(PLAT + "/permissions/groups", params=[("name", "g")])
+
+    result = execute(two_writes, context)
+
+    assert result["failed"] is True
+    assert result["changed"] is True
+    http.assert_done()
+
+
+def test_a_failure_before_any_write_reports_unchanged(http, make_context):
+    context = make_context(dict(argument_spec={}), {})
+    http.expect(
+        Call("GET", PLAT, body={"key": "PLAT"}),
+        Call("PUT", PLAT, json={"key": "PLAT"}, status=500, body={"errors": [{"message": "down"}]}),
+    )
+
+    def read_then_failed_write(ctx):
+        ctx.client.get(PLAT)
+        ctx.client.put(PLAT, json={"key": "PLAT"})
+
+    result = execute(read_then_failed_write, context)
+
+    assert result["failed"] is True
+    assert result["changed"] is False
+    http.assert_done()
+
+
 def test_execute_lets_a_programming_error_through_after_closing(http, make_context):
     # Only expected failures become results; a bug must not be disguised as one.
     context = make_context(dict(argument_spec={}), {})
