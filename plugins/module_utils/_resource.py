@@ -19,23 +19,31 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._client impor
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, changed_fields
 
 
-def guarded_write(write, read, landed):
-    """Run ``write()``; if it failed in a way that may have applied it, re-read first.
+# How many times a write whose answer was lost is tried, each after a fresh read.
+WRITE_ATTEMPTS = 3
+
+
+def guarded_write(write, read, landed, attempts=WRITE_ATTEMPTS):
+    """Run ``write()``; if it failed in a way that may have applied it, re-read before anything else.
 
     DESIGN "reliability": a create that failed mid-flight (a 5xx answer, a connection lost
     after sending) is never repeated blindly. ``read()`` returns the current object or
-    ``None``; ``landed(current)`` says whether the write is visible in it. If it landed,
-    the re-read object is the result; if it provably did not, the write is made once more.
+    ``None``; ``landed(current)`` says whether the write is visible in it. If it landed, the
+    re-read object is the result; if it provably did not, the write is made again, up to
+    ``attempts`` times in all.
     """
-    try:
-        return write()
-    except BitbucketError as exc:
-        if not exc.maybe_applied:
-            raise
+    failure = None
+    for _attempt in range(attempts):
+        try:
+            return write()
+        except BitbucketError as exc:
+            if not exc.maybe_applied:
+                raise
+            failure = exc
         current = read()
         if current is not None and landed(current):
             return current
-        return write()
+    raise failure
 
 
 class Resource:

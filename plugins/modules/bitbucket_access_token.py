@@ -163,8 +163,8 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._access_token
     owner_path,
     public_view,
 )
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, invalid_option, run_module
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import guarded_write
 
 DAY_MS = 24 * 60 * 60 * 1000
 
@@ -278,23 +278,25 @@ def require_password_auth(params):
 
 
 def create_token(client, params, known_ids):
-    """Create the token; after an ambiguous failure, remove a token that landed without its secret and create once more."""
+    """Create the token; after a failure that may have created one, remove it (its secret is lost) and create again."""
     body = dict(name=params["name"], permissions=sorted(set(params["permissions"])))
     if params["expiry_days"] is not None:
         body["expiryDays"] = params["expiry_days"]
-    # Create is a PUT on the collection (API-MAP 3.5): not idempotent, never repeated by the client.
-    try:
-        return client.put(owner_path(params), json=body, idempotent=False).body, []
-    except BitbucketError as exc:
-        if not exc.maybe_applied:
-            raise
-    # The answer was lost: a token may have been made, and nobody has its secret. Re-read first.
-    tokens = client.get_paged(owner_path(params))
-    orphans = [token for token in tokens if token.get("name") == params["name"] and str(token.get("id")) not in known_ids]
-    for orphan in orphans:
-        client.delete(owner_path(params, str(orphan["id"])), missing_ok=True)
-    warnings = ["Removed access token %s, created by a request whose answer was lost, and created it again" % orphan["id"] for orphan in orphans]
-    return client.put(owner_path(params), json=body, idempotent=False).body, warnings
+    warnings = []
+
+    def create():
+        # Create is a PUT on the collection (API-MAP 3.5): not idempotent, never repeated by the client.
+        return client.put(owner_path(params), json=body, idempotent=False).body
+
+    def remove_orphans():
+        # The answer was lost: a token may have been made, and nobody has its secret. Re-read first.
+        for token in client.get_paged(owner_path(params)):
+            if token.get("name") == params["name"] and str(token.get("id")) not in known_ids:
+                client.delete(owner_path(params, str(token["id"])), missing_ok=True)
+                warnings.append("Removed access token %s, created by a request whose answer was lost, and created it again" % token["id"])
+        # Never "landed": a token whose secret is lost is of no use, so it is made again.
+
+    return guarded_write(create, remove_orphans, landed=lambda _current: False), warnings
 
 
 def run(context):

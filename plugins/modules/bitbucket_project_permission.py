@@ -164,6 +164,7 @@ http_trace:
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError, rest_path
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._reconcile import reconcile
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import guarded_write
 
 PERMISSIONS = ["PROJECT_READ", "PROJECT_WRITE", "PROJECT_ADMIN"]
 PRINCIPAL_SPEC = dict(
@@ -349,16 +350,19 @@ def run(context):
     check_own_access(caller, params["project"], user_grants, user_revokes, current.get("users", {}))
 
     if changed and not context.check_mode:
-        try:
-            write(client, params, plans, default_before, permitted)
-        except BitbucketError as exc:
-            if not exc.maybe_applied:
-                raise
-            # A write may have landed although its answer failed (a 5xx): read again and make
-            # only the changes still missing, once (DESIGN "reliability"; never a blind repeat).
+        # A write may land although its answer fails (a 5xx): then read again and make only the
+        # changes still missing (DESIGN "reliability"; never a blind repeat).
+        pending = [plans, default_before, permitted]
+
+        def write_pending():
+            write(client, params, *pending)
+
+        def read_what_is_left():
             _current, left, left_default, left_permitted, still_changed = read_and_plan(client, params)
-            if still_changed:
-                write(client, params, left, left_default, left_permitted)
+            pending[:] = [left, left_default, left_permitted]
+            return still_changed
+
+        guarded_write(write_pending, read_what_is_left, landed=lambda still_changed: not still_changed)
 
     # Only the kinds the task manages are read, and so only they are returned and diffed.
     before, after = {}, {}

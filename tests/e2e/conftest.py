@@ -52,14 +52,14 @@ class PlaybookRunner:
         self.collections = collections
         self.workdir = workdir
 
-    def run(self, playbook, extra_vars=None, verbosity=0, env=None, name="run"):
+    def run(self, playbook, extra_vars=None, verbosity=0, env=None, name="run", inventory="localhost,"):
         record = os.path.join(self.workdir, "%s.jsonl" % name)
         if os.path.exists(record):
             os.remove(record)
         vars_file = os.path.join(self.workdir, "%s-vars.json" % name)
         with open(vars_file, "w", encoding="utf-8") as handle:
             json.dump(extra_vars or {}, handle)
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", playbook, "-e", "@" + vars_file]
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, playbook, "-e", "@" + vars_file]
         if verbosity:
             command.append("-" + "v" * verbosity)
         environment = dict(

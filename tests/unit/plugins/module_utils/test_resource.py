@@ -282,15 +282,27 @@ def test_a_create_that_did_not_land_is_made_once_more():
     assert fake.calls == [("read",), ("create", {"name": "Platform"}), ("read",), ("create", {"name": "Platform"})]
 
 
-def test_a_second_failure_of_the_repeated_create_propagates():
-    second = landed_error()
-    fake = FakeResource([None, None], create_results=[landed_error(), second])
+def test_the_last_failure_propagates_after_every_attempt_and_a_read_after_each():
+    last = landed_error()
+    fake = FakeResource([None, None, None, None], create_results=[landed_error(), landed_error(), last])
 
     with pytest.raises(BitbucketError) as caught:
         ensure(context(), fake.resource(), "present", {"name": "Platform"})
 
-    assert caught.value is second
-    assert [call[0] for call in fake.calls] == ["read", "create", "read", "create"]
+    assert caught.value is last
+    # Three attempts (WRITE_ATTEMPTS), each failure followed by a read that finds nothing.
+    assert [call[0] for call in fake.calls] == ["read", "create", "read", "create", "read", "create", "read"]
+
+
+def test_a_retried_create_that_lands_behind_a_second_failure_is_found():
+    created = dict(CURRENT, name="Platform")
+    fake = FakeResource([None, None, created], create_results=[landed_error(), landed_error()])
+
+    changed, _before, _after, obj = ensure(context(), fake.resource(), "present", {"name": "Platform"})
+
+    assert changed is True
+    assert obj == created
+    assert [call[0] for call in fake.calls] == ["read", "create", "read", "create", "read"]
 
 
 def test_a_failure_that_cannot_have_applied_propagates_without_a_read():

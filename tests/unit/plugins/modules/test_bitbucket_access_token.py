@@ -670,9 +670,12 @@ def test_a_recreate_whose_create_is_lost_does_not_delete_the_token_it_replaced_t
     http.assert_done()
 
 
-def test_a_create_that_fails_twice_is_reported(http, run_module):
+def test_a_create_that_fails_every_attempt_is_reported(http, run_module):
     body = {"name": "ci", "permissions": READ_WRITE}
-    http.expect(listing(), create(body, status=503), listing(), create(body, status=503))
+    # Three attempts, each failure followed by a listing that looks for a token to remove.
+    http.expect(
+        listing(), create(body, status=503), listing(), create(body, status=503), listing(), create(body, status=503), listing()
+    )
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
 

@@ -394,13 +394,10 @@ def test_a_create_that_did_not_land_is_made_once_more(http, run_module):
     http.assert_done()
 
 
-def test_a_create_that_fails_twice_is_reported(http, run_module):
-    http.expect(
-        get_missing(),
-        Call("POST", COLLECTION, json={"key": "PLAT", "name": "Platform", "public": False}, status=503),
-        get_missing(),
-        Call("POST", COLLECTION, json={"key": "PLAT", "name": "Platform", "public": False}, status=503),
-    )
+def test_a_create_that_fails_every_attempt_is_reported(http, run_module):
+    post = Call("POST", COLLECTION, json={"key": "PLAT", "name": "Platform", "public": False}, status=503)
+    # Three attempts, each failure followed by a read that finds no project.
+    http.expect(get_missing(), post, get_missing(), post, get_missing(), post, get_missing())
 
     result = run_module(dict(key="PLAT", name="Platform"))
 
