@@ -15,10 +15,14 @@ from __future__ import annotations
 import http.client
 import json as jsonlib
 
+import pytest
 import requests
 import urllib3
+from ansible.module_utils.testing import patch_module_args
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
+
+from ansible_collections.bitbucket.datacenter.plugins.module_utils import _client as _client_module
 
 BASE_URL = "https://bitbucket.example.com"
 
@@ -235,3 +239,14 @@ def ssl_error(path="/"):
     pool = _pool()
     reason = requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain")
     return requests.exceptions.SSLError(MaxRetryError(pool, path, reason))
+
+
+def run_main(module, monkeypatch, capsys, http, args):
+    """Run a module's ``main()`` through AnsibleModule with ``http`` as its session.
+
+    Returns the exit code and the JSON the module printed.
+    """
+    monkeypatch.setattr(_client_module.requests, "Session", lambda: http)
+    with patch_module_args(args), pytest.raises(SystemExit) as caught:
+        module.main()
+    return caught.value.code, jsonlib.loads(capsys.readouterr().out)

@@ -6,16 +6,18 @@ update is a POST on the item, delete a DELETE on the item; names are not unique;
 
 from __future__ import annotations
 
+import functools
+
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils import _client
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import execute
 from ansible_collections.bitbucket.datacenter.plugins.modules import bitbucket_access_token
 from ansible_collections.bitbucket.datacenter.plugins.modules.bitbucket_access_token import MODULE_SPEC, run
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, Call, read_timeout
+from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import run_main as main_of
 
 PROJECT_TOKENS = "/rest/access-tokens/latest/projects/PLAT"
 REPO_TOKENS = "/rest/access-tokens/latest/projects/PLAT/repos/deploy"
@@ -776,11 +778,7 @@ def test_the_trace_never_carries_the_secret(http, run_module):
 # -- main(): the ordinary module path through AnsibleModule ------------------------------------
 
 
-def run_main(monkeypatch, capsys, http, args):
-    monkeypatch.setattr(_client.requests, "Session", lambda: http)
-    with patch_module_args(args), pytest.raises(SystemExit) as caught:
-        bitbucket_access_token.main()
-    return caught.value.code, json.loads(capsys.readouterr().out)
+run_main = functools.partial(main_of, bitbucket_access_token)
 
 
 def test_main_create_returns_the_secret_only_under_secret(monkeypatch, capsys, http):

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.bitbucket.datacenter.plugins.module_utils import _client
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import execute
 from ansible_collections.bitbucket.datacenter.plugins.modules import bitbucket_access_token_info
 from ansible_collections.bitbucket.datacenter.plugins.modules.bitbucket_access_token_info import MODULE_SPEC, run
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, Call
+from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import run_main as main_of
 
 PROJECT_TOKENS = "/rest/access-tokens/latest/projects/PLAT"
 REPO_TOKENS = "/rest/access-tokens/latest/projects/PLAT/repos/deploy"
@@ -178,11 +179,7 @@ def test_a_refused_listing_names_method_path_and_status(http, run_info):
 # -- main(): the ordinary module path through AnsibleModule ------------------------------------
 
 
-def run_main(monkeypatch, capsys, http, args):
-    monkeypatch.setattr(_client.requests, "Session", lambda: http)
-    with patch_module_args(args), pytest.raises(SystemExit) as caught:
-        bitbucket_access_token_info.main()
-    return caught.value.code, json.loads(capsys.readouterr().out)
+run_main = functools.partial(main_of, bitbucket_access_token_info)
 
 
 def test_main_lists_with_a_token(monkeypatch, capsys, http):

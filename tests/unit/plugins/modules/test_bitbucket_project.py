@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 import json
 
 import pytest
 import requests
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils import _client
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import execute
 from ansible_collections.bitbucket.datacenter.plugins.modules import bitbucket_project
 from ansible_collections.bitbucket.datacenter.plugins.modules.bitbucket_project import MODULE_SPEC, run
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, Call, read_timeout
+from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import run_main as main_of
 
 COLLECTION = "/rest/api/latest/projects"
 ITEM = "/rest/api/latest/projects/PLAT"
@@ -471,12 +473,7 @@ def test_the_trace_at_verbosity_3_lists_every_call(http, run_module):
 # -- main(): the ordinary module path through AnsibleModule ------------------------------------
 
 
-def run_main(monkeypatch, capsys, http, args):
-    monkeypatch.setattr(_client.requests, "Session", lambda: http)
-    with patch_module_args(args), pytest.raises(SystemExit) as caught:
-        bitbucket_project.main()
-    output = json.loads(capsys.readouterr().out)
-    return caught.value.code, output
+run_main = functools.partial(main_of, bitbucket_project)
 
 
 def test_main_in_check_mode_reads_only_and_masks_the_token(monkeypatch, capsys, http):

@@ -7,16 +7,17 @@ three GET/POST ``.../{permission}/all`` calls).
 
 from __future__ import annotations
 
+import functools
+
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.bitbucket.datacenter.plugins.module_utils import _client
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import execute
 from ansible_collections.bitbucket.datacenter.plugins.modules import bitbucket_project_permission
 from ansible_collections.bitbucket.datacenter.plugins.modules.bitbucket_project_permission import MODULE_SPEC, run
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, Call
+from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import run_main as main_of
 
 BASE = "/rest/api/latest/projects/PLAT/permissions"
 USERS = BASE + "/users"
@@ -871,11 +872,7 @@ def test_the_trace_at_verbosity_3_lists_every_call(http, run_module):
 # -- main(): the ordinary module path through AnsibleModule ------------------------------------
 
 
-def run_main(monkeypatch, capsys, http, args):
-    monkeypatch.setattr(_client.requests, "Session", lambda: http)
-    with patch_module_args(args), pytest.raises(SystemExit) as caught:
-        bitbucket_project_permission.main()
-    return caught.value.code, json.loads(capsys.readouterr().out)
+run_main = functools.partial(main_of, bitbucket_project_permission)
 
 
 def test_main_in_check_mode_reads_only(monkeypatch, capsys, http):
