@@ -54,45 +54,54 @@ def list_users_without_grant(ctx):
     return 200, ctx.page(users, lambda user: user.to_rest())
 
 
-def set_user_grant(ctx):
-    # spec setPermissionForUsers: query `name` (array) and `permission`; 204; 404 unknown user.
+def _set_grants(ctx, load):
+    """Give the named users or groups (``load`` finds one by name) the global permission of the query."""
     require_global(ctx.state, ctx.principal, "ADMIN")
     names = _names(ctx)
     permission = ctx.required_query("permission")
     wanted = check_global_permission_name(permission)
-    users = [load_user(ctx.state, name) for name in names]
-    for user in users:
-        _guard_level(ctx, user.global_permission, wanted)
+    holders = [load(ctx.state, name) for name in names]
+    for holder in holders:
+        _guard_level(ctx, holder.global_permission, wanted)
 
     def change():
-        previous = {user.id: user.global_permission for user in users}
-        for user in users:
-            user.global_permission = permission
+        previous = [holder.global_permission for holder in holders]
+        for holder in holders:
+            holder.global_permission = permission
 
         def undo():
-            for user in users:
-                user.global_permission = previous[user.id]
+            for holder, permission_before in zip(holders, previous):
+                holder.global_permission = permission_before
         return undo
 
     _apply_guarded(ctx, change)
     return empty(204)
+
+
+def _revoke_grant(ctx, load):
+    require_global(ctx.state, ctx.principal, "ADMIN")
+    holder = load(ctx.state, ctx.required_query("name"))
+    _guard_level(ctx, holder.global_permission)
+
+    def change():
+        previous = holder.global_permission
+        holder.global_permission = None
+
+        def undo():
+            holder.global_permission = previous
+        return undo
+
+    _apply_guarded(ctx, change)
+    return empty(204)
+
+
+def set_user_grant(ctx):
+    # spec setPermissionForUsers: query `name` (array) and `permission`; 204; 404 unknown user.
+    return _set_grants(ctx, load_user)
 
 
 def revoke_user_grant(ctx):
-    require_global(ctx.state, ctx.principal, "ADMIN")
-    user = load_user(ctx.state, ctx.required_query("name"))
-    _guard_level(ctx, user.global_permission)
-
-    def change():
-        previous = user.global_permission
-        user.global_permission = None
-
-        def undo():
-            user.global_permission = previous
-        return undo
-
-    _apply_guarded(ctx, change)
-    return empty(204)
+    return _revoke_grant(ctx, load_user)
 
 
 def list_group_grants(ctx):
@@ -110,43 +119,11 @@ def list_groups_without_grant(ctx):
 
 
 def set_group_grant(ctx):
-    require_global(ctx.state, ctx.principal, "ADMIN")
-    names = _names(ctx)
-    permission = ctx.required_query("permission")
-    wanted = check_global_permission_name(permission)
-    groups = [load_group(ctx.state, name) for name in names]
-    for group in groups:
-        _guard_level(ctx, group.global_permission, wanted)
-
-    def change():
-        previous = {group.name: group.global_permission for group in groups}
-        for group in groups:
-            group.global_permission = permission
-
-        def undo():
-            for group in groups:
-                group.global_permission = previous[group.name]
-        return undo
-
-    _apply_guarded(ctx, change)
-    return empty(204)
+    return _set_grants(ctx, load_group)
 
 
 def revoke_group_grant(ctx):
-    require_global(ctx.state, ctx.principal, "ADMIN")
-    group = load_group(ctx.state, ctx.required_query("name"))
-    _guard_level(ctx, group.global_permission)
-
-    def change():
-        previous = group.global_permission
-        group.global_permission = None
-
-        def undo():
-            group.global_permission = previous
-        return undo
-
-    _apply_guarded(ctx, change)
-    return empty(204)
+    return _revoke_grant(ctx, load_group)
 
 
 ROUTES = [
