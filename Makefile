@@ -44,23 +44,31 @@ stage: venv
 
 test: lint unit sanity integration contract molecule
 	@echo "make test: every step passed"
+	@$(BIN)/python tools/test_summary.py
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint --profile production
 
+# Each pytest step leaves a JUnit report in build/reports for the closing summary of `make test`.
+REPORTS := $(BUILD)/reports
+
 unit: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/contract -m "not recorded"
+	mkdir -p $(REPORTS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/contract -m "not recorded" --junitxml=$(REPORTS)/unit.xml
 
 sanity: stage
 	tools/sanity.sh $(STAGED)
 
 integration: stage
-	tools/integration.sh $(STAGED) $(TEST_PORT)
+	mkdir -p $(REPORTS)
+	tools/integration.sh $(STAGED) $(TEST_PORT) $(REPORTS)/e2e.xml
 
 contract: venv
-	BITBUCKET_CONTRACT_LOG=$(BUILD)/integration/requests.json $(BIN)/python -m pytest -q -p no:cacheprovider tests/contract -m recorded
+	mkdir -p $(REPORTS)
+	BITBUCKET_CONTRACT_LOG=$(BUILD)/integration/requests.json $(BIN)/python -m pytest -q -p no:cacheprovider tests/contract -m recorded \
+		--junitxml=$(REPORTS)/contract.xml
 
 molecule: stage
 	tools/molecule.sh $(STAGE)

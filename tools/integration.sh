@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 staged="$1"
 port="$2"
+report="${3:-$PWD/build/reports/e2e.xml}"
 bin="$PWD/.venv/bin"
 state="$PWD/build/integration"
 rm -rf "$state"
@@ -30,4 +31,4 @@ done
 
 echo "== end-to-end: both execution paths, secrets at -vvv"
 ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$staged")")")" \
-  "$bin/python" -m pytest -q -p no:cacheprovider tests/e2e
+  "$bin/python" -m pytest -q -p no:cacheprovider tests/e2e --junitxml="$report"
