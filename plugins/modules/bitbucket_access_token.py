@@ -325,9 +325,10 @@ def run(context):
             predicted["expiryDays"] = params["expiry_days"]
         if context.check_mode:
             return context.result(True, before, managed_fields(predicted), token=predicted, recreated=current is not None)
-        if current is not None:
-            client.delete(owner_path(params, str(current["id"])), missing_ok=True)
         created, warnings = create_token(client, params, known_ids)
+        if current is not None:
+            # The old token goes only once the new one exists: a failed rotation leaves a working token.
+            client.delete(owner_path(params, str(current["id"])), missing_ok=True)
         for warning in warnings:
             context.warn(warning)
         return context.result(

@@ -457,8 +457,9 @@ def test_recreate_always_replaces_the_token(http, run_module):
     created = server_token(NEW_ID, expiry_days=90, created=NOW, secret=SECRET)
     http.expect(
         listing(server_token(expiry_days=90)),
-        Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204),
+        # The new token first: the old one goes only once a working replacement exists.
         create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 90}, created),
+        Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204),
     )
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE, expiry_days=90, recreate="always"))
@@ -493,8 +494,8 @@ def test_recreate_on_change_replaces_a_token_whose_expiry_differs(http, run_modu
         http,
         [
             listing(server_token(expiry_days=30)),
-            Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204),
             create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 90}, created),
+            Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204),
         ],
         check_mode,
     )
@@ -558,7 +559,7 @@ def test_recreate_expiring_replaces_a_token_that_expires_within_the_window(http,
     created = server_token(NEW_ID, expiry_days=40, created=fixed_now, secret=SECRET)
     calls = [listing(current)]
     if replaced:
-        calls += [Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204), create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 40}, created)]
+        calls += [create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 40}, created), Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204)]
     expect(http, calls, check_mode)
 
     result = run_module(
@@ -653,15 +654,16 @@ def test_a_create_whose_answer_timed_out_and_did_not_land_is_made_once_more(http
     http.assert_done()
 
 
-def test_a_recreate_whose_create_is_lost_does_not_delete_the_token_it_replaced_twice(http, run_module):
+def test_a_recreate_whose_create_is_lost_removes_only_the_orphan_then_the_old_token(http, run_module):
     body = {"name": "ci", "permissions": READ_WRITE}
     http.expect(
         listing(server_token()),
-        Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204),
         create(body, status=502),
-        listing(server_token("444444444444")),
+        # The listing shows the old token (known, kept) and the orphan of the lost answer (removed).
+        listing(server_token(), server_token("444444444444")),
         Call("DELETE", PROJECT_TOKENS + "/444444444444", status=204),
         create(body, server_token(NEW_ID, secret=SECRET)),
+        Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204),
     )
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE, recreate="always"))
@@ -925,3 +927,19 @@ def test_as_a_module_the_result_holding_a_secret_is_hidden(monkeypatch, module_r
     assert calls == ["bitbucket.datacenter.bitbucket_access_token"]
     assert result.get("_ansible_no_log", False) is hidden
     assert ("secret" in result) is hidden
+
+
+def test_a_rotation_whose_create_is_refused_keeps_the_old_token(http, run_module):
+    message = "The maximum number of access tokens (100) has been reached."
+    http.expect(
+        listing(server_token()),
+        create({"name": "ci", "permissions": READ_WRITE}, errors(message), status=400),
+    )
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE, recreate="always"))
+
+    assert result["failed"] is True
+    assert result["http_status"] == 400
+    # No DELETE was sent: the old token still works.
+    assert [call.method for call in http.calls] == ["GET", "PUT"]
+    http.assert_done()
