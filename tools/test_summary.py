@@ -8,7 +8,7 @@ counts a failure, or when no test ran at all.
 import glob
 import os
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 REPORTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "build", "reports")
 EXPECTED = ("unit", "e2e", "contract")

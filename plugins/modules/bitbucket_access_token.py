@@ -343,10 +343,16 @@ def run(context):
     if context.check_mode:
         predicted = dict(current, permissions=sorted(wanted))
         return context.result(True, before, managed_fields(predicted), token=public_view(predicted), recreated=False)
+    item = owner_path(params, str(current["id"]))
     # Update is a POST on the item; fields not sent are not altered, the id and secret stay (API-MAP 3.5).
-    updated = client.post(owner_path(params, str(current["id"])), json=dict(permissions=sorted(wanted))).body
+    # An answer lost after the update landed is found by reading the token again.
+    updated = guarded_write(
+        lambda: client.post(item, json=dict(permissions=sorted(wanted))).body,
+        lambda: client.get(item, missing_ok=True),
+        landed=lambda token: set(token.get("permissions") or []) == wanted,
+    )
     if not isinstance(updated, dict) or "id" not in updated:
-        updated = client.get(owner_path(params, str(current["id"])))
+        updated = client.get(item)
     return context.result(True, before, managed_fields(updated), token=public_view(updated), recreated=False)
 
 

@@ -943,3 +943,22 @@ def test_a_rotation_whose_create_is_refused_keeps_the_old_token(http, run_module
     # No DELETE was sent: the old token still works.
     assert [call.method for call in http.calls] == ["GET", "PUT"]
     http.assert_done()
+
+
+def test_an_update_that_landed_behind_a_500_is_not_repeated(http, run_module):
+    updated = server_token(permissions=("PROJECT_WRITE", "REPO_WRITE"))
+    item = PROJECT_TOKENS + "/" + OLD_ID
+    http.expect(
+        listing(server_token()),
+        Call("POST", item, json={"permissions": ["PROJECT_WRITE", "REPO_WRITE"]}, status=500, body=errors("applied, answer lost")),
+        # Read the token again: the update is there, so it is not sent twice.
+        Call("GET", item, body=updated),
+    )
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=["PROJECT_WRITE", "REPO_WRITE"]))
+
+    assert "failed" not in result
+    assert result["changed"] is True
+    assert result["token"]["id"] == OLD_ID
+    assert result["token"]["permissions"] == ["PROJECT_WRITE", "REPO_WRITE"]
+    http.assert_done()
