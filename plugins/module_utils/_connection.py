@@ -147,8 +147,11 @@ def connection_doc_fragment():
     return "\n".join(lines) + "\n"
 
 
-def client_from_params(params, trace=None):
-    """A client for the run, built from validated connection parameters."""
+def client_from_params(params, trace=None, **client_options):
+    """A client for the run, built from validated connection parameters.
+
+    ``client_options`` go to the client as they are (tests pass a fake session and sleep).
+    """
     return BitbucketClient(
         params["url"],
         token=params.get("token"),
@@ -158,6 +161,7 @@ def client_from_params(params, trace=None):
         ca_path=params.get("ca_path"),
         timeout=params.get("timeout") or 30,
         trace=trace,
+        **client_options
     )
 
 

@@ -17,7 +17,7 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketClient
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection import environment_names
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection import client_from_params, environment_names
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleContext, module_kwargs
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, FakeSession
 
@@ -81,19 +81,8 @@ def make_context(http, sleeps):
         validated = validate_params(module_spec, full)
 
         def client_factory(module_params, trace=None):
-            return BitbucketClient(
-                module_params["url"],
-                token=module_params.get("token"),
-                username=module_params.get("username"),
-                password=module_params.get("password"),
-                validate_certs=module_params.get("validate_certs", True),
-                ca_path=module_params.get("ca_path"),
-                timeout=module_params.get("timeout") or 30,
-                trace=trace,
-                session=http,
-                sleep=sleeps.append,
-                jitter=lambda: 1.0,
-            )
+            # The modules' own factory, with the fake session and no real sleeping.
+            return client_from_params(module_params, trace=trace, session=http, sleep=sleeps.append, jitter=lambda: 1.0)
 
         return ModuleContext(validated, check_mode=check_mode, diff=diff, verbosity=verbosity, client_factory=client_factory)
 

@@ -114,6 +114,11 @@ ROUTES = [
     Route("POST", "/api/latest/admin/groups/add-users", add_users_to_group),
     Route("POST", "/api/latest/admin/groups/remove-user", remove_user_from_group),
     Route("GET", "/api/latest/admin/groups/more-members", group_members),
+    # spec findGroupsForUser (GET /admin/users/more-members). API-MAP §7 #22: the opId and summary say
+    # "groups for user" while the description says "users that are not members of a group". We follow
+    # the declared parameters and response: `context` is "The group which should be used to locate
+    # members", `filter` matches users, the answer is a page of RestDetailedUser: the group's members.
+    Route("GET", "/api/latest/admin/users/more-members", group_members),
     Route("GET", "/api/latest/admin/groups/more-non-members", group_non_members),
     Route("GET", "/api/latest/groups", list_group_names),
 ]

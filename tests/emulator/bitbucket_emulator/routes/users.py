@@ -173,19 +173,6 @@ def remove_group_from_user(ctx):
     return change_membership(ctx, user, [group], add=False)
 
 
-def users_more_members(ctx):
-    # spec findGroupsForUser (GET /admin/users/more-members). API-MAP §7 #22: the opId and summary say
-    # "groups for user" while the description says "users that are not members of a group". We follow
-    # the declared parameters and response: `context` is "The group which should be used to locate
-    # members", `filter` matches usernames/display names/e-mails, the answer is a page of
-    # RestDetailedUser -- i.e. the members of that group, the same as /admin/groups/more-members.
-    require_global(ctx.state, ctx.principal, "LICENSED_USER")
-    group = load_group(ctx.state, ctx.required_query("context"))
-    needle = ctx.query("filter")
-    members = [user for user in ctx.state.group_members(group) if user_matches(needle, user)]
-    return 200, ctx.page(members, User.to_rest_detailed)
-
-
 def users_more_non_members(ctx):
     # spec findOtherGroupsForUser: `context` is "The user which should be used to locate groups";
     # answer: a page of RestDetailedGroup the user is *not* a member of, `filter` on group names.
@@ -314,7 +301,6 @@ ROUTES = [
     Route("POST", "/api/latest/admin/users/add-group", add_group_to_user),
     Route("POST", "/api/latest/admin/users/add-groups", add_user_to_groups),
     Route("POST", "/api/latest/admin/users/remove-group", remove_group_from_user),
-    Route("GET", "/api/latest/admin/users/more-members", users_more_members),
     Route("GET", "/api/latest/admin/users/more-non-members", users_more_non_members),
     Route("GET", "/api/latest/users", list_users),
     Route("PUT", "/api/latest/users", update_self, token_forbidden=True),
