@@ -17,8 +17,8 @@ import sys
 
 from werkzeug.serving import make_server
 
-from .app import create_app
-from .web import DEFAULT_MAX_PAGE_LIMIT
+from .app import DEFAULT_VERSION, create_app
+from .web import DEFAULT_MAX_PAGE_LIMIT, parse_version
 
 
 def _is_loopback(host):
@@ -38,6 +38,8 @@ def _parse_args(argv):
     parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every REST answer, in milliseconds")
     parser.add_argument("--max-page-limit", type=int, default=DEFAULT_MAX_PAGE_LIMIT, help="server-side cap on page sizes")
     parser.add_argument("--quiet", action="store_true", help="do not log each request to stderr")
+    parser.add_argument("--version", dest="bitbucket_version", default=DEFAULT_VERSION,
+                        help=f"the Bitbucket version to claim; endpoints newer than it answer 404 (default {DEFAULT_VERSION})")
     parser.add_argument("--record", metavar="FILE", help="also append every request-log entry to FILE as a JSON line; resets do not clear it")
     return parser.parse_args(argv)
 
@@ -54,9 +56,14 @@ def main(argv=None):
     if args.latency_ms < 0 or args.max_page_limit < 1:
         sys.stderr.write("--latency-ms must be >= 0 and --max-page-limit >= 1\n")
         return 2
+    try:
+        parse_version(args.bitbucket_version)
+    except ValueError as exc:
+        sys.stderr.write(f"--version: {exc}\n")
+        return 2
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app = create_app(max_page_limit=args.max_page_limit, latency_ms=args.latency_ms, record_path=args.record)
+    app = create_app(max_page_limit=args.max_page_limit, latency_ms=args.latency_ms, record_path=args.record, version=args.bitbucket_version)
     server = make_server(args.host, args.port, app, threaded=True)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)

@@ -40,9 +40,11 @@ from .faults import WRITE_METHODS, FaultSet
 from .permissions import LICENSED_RANK, Principal, user_global_rank
 from .routes import ROUTES
 from .state import State, hash_secret
-from .web import DEFAULT_MAX_PAGE_LIMIT, RequestContext, parse_json
+from .web import DEFAULT_MAX_PAGE_LIMIT, RequestContext, parse_json, parse_version
 
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
+# The release whose OpenAPI document the project validates against (../shared/api-docs).
+DEFAULT_VERSION = "9.4.0"
 _LOGGER = logging.getLogger("bitbucket_emulator")
 
 # API-MAP 1.1: clients also use fixed plugin versions (/rest/api/1.0, /rest/access-tokens/1.0);
@@ -84,8 +86,12 @@ class EmulatorApp:
     delays every REST answer (the CLI's ``--latency-ms``), on top of any injected latency fault.
     """
 
-    def __init__(self, max_page_limit=DEFAULT_MAX_PAGE_LIMIT, latency_ms=0, seed=0, record_path=None):
+    def __init__(self, max_page_limit=DEFAULT_MAX_PAGE_LIMIT, latency_ms=0, seed=0, record_path=None, version=DEFAULT_VERSION):
         self.default_max_page_limit = max_page_limit
+        # The Bitbucket version the emulator claims (API-MAP 1.7: clients gate features on it). Routes
+        # that exist only on some versions ask ``version_at_least``; reset can change it for a test.
+        self.default_version = parse_version(version)
+        self.version = self.default_version
         # Every request-log entry is also appended here, one JSON line each, and survives
         # resets: the contract step checks every request a whole test run made.
         self.record_path = record_path
@@ -119,12 +125,21 @@ class EmulatorApp:
 
     # -- control helpers (used by controls.py) ---------------------------------
 
-    def reset(self, max_page_limit=None):
+    def reset(self, max_page_limit=None, version=None):
         with self.lock:
             self.state.reset()
             self.faults.clear()
             self.clear_log()
             self.max_page_limit = max_page_limit or self.default_max_page_limit
+            self.version = parse_version(version) if version else self.default_version
+
+    @property
+    def version_string(self):
+        return ".".join(str(part) for part in self.version)
+
+    def version_at_least(self, *minimum):
+        """Whether the claimed version is ``minimum`` or newer, e.g. ``version_at_least(9, 5)``."""
+        return self.version >= tuple(minimum)
 
     def clear_log(self):
         with self.lock:
@@ -269,6 +284,8 @@ class EmulatorApp:
             "response": body,
             "response_content_type": JSON_CONTENT_TYPE if body is not None else None,
             "auth": principal.label if principal is not None else None,
+            # Who sent it: seed_coverage.py counts the collection's own requests by this, not the tests' set-up calls.
+            "user_agent": request.headers.get("User-Agent"),
             "duration_ms": round((time.monotonic() - started) * 1000.0, 3),
         }
         with self.lock:
@@ -283,6 +300,6 @@ def _auth_failed():
     return ApiError(401, AUTHENTICATION_FAILED_MESSAGE, INCORRECT_PASSWORD_EXCEPTION)
 
 
-def create_app(max_page_limit=DEFAULT_MAX_PAGE_LIMIT, latency_ms=0, seed=0, record_path=None):
+def create_app(max_page_limit=DEFAULT_MAX_PAGE_LIMIT, latency_ms=0, seed=0, record_path=None, version=DEFAULT_VERSION):
     """Build a fresh emulator (seeded with the ``admin``/``admin`` system administrator)."""
-    return EmulatorApp(max_page_limit=max_page_limit, latency_ms=latency_ms, seed=seed, record_path=record_path)
+    return EmulatorApp(max_page_limit=max_page_limit, latency_ms=latency_ms, seed=seed, record_path=record_path, version=version)

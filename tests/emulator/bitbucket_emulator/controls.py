@@ -4,7 +4,8 @@
 Method   Path                               Effect
 =======  =================================  ====================================================
 POST     /_emulator/reset                   back to the seed; clears faults, log, counters, clock.
-                                            Optional body ``{"max_page_limit": N}``.
+                                            Optional body ``{"max_page_limit": N, "version": V}``:
+                                            the page cap and the Bitbucket version to claim.
 GET      /_emulator/state                   JSON dump of users, groups, projects, permissions,
                                             tokens (secrets only as SHA-256 hashes).
 GET      /_emulator/requests                ``{"requests": [...]}``: every /rest request so far.
@@ -28,7 +29,7 @@ import json
 from werkzeug.wrappers import Response
 
 from .faults import FaultError
-from .web import parse_json
+from .web import parse_json, parse_version
 
 
 def _reply(status, body=None):
@@ -65,15 +66,21 @@ def _reset(app, request, method, rest):
     body, error = _body(request)
     if error:
         return error
-    limit = None
+    limit = version = None
     if body is not None:
-        if not isinstance(body, dict) or set(body) - {"max_page_limit"}:
-            return _error(400, "the body may only hold max_page_limit")
+        if not isinstance(body, dict) or set(body) - {"max_page_limit", "version"}:
+            return _error(400, "the body may only hold max_page_limit and version")
         limit = body.get("max_page_limit")
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
             return _error(400, "max_page_limit must be a positive integer")
-    app.reset(max_page_limit=limit)
-    return _reply(200, {"reset": True, "max_page_limit": app.max_page_limit})
+        version = body.get("version")
+        if version is not None:
+            try:
+                parse_version(version)
+            except ValueError as exc:
+                return _error(400, str(exc))
+    app.reset(max_page_limit=limit, version=version)
+    return _reply(200, {"reset": True, "max_page_limit": app.max_page_limit, "version": app.version_string})
 
 
 def _state(app, request, method, rest):

@@ -29,6 +29,15 @@ class Route:
     token_forbidden: bool = False
 
 
+def parse_version(text):
+    """``"9.4.0"`` -> ``(9, 4, 0)``; a ValueError for anything but dot-separated numbers."""
+    parts = str(text).strip().split(".")
+    if not 1 <= len(parts) <= 3 or not all(part.isdigit() for part in parts):
+        raise ValueError(f"{text!r} is not a Bitbucket version such as 9.4.0")
+    numbers = [int(part) for part in parts] + [0] * (3 - len(parts))
+    return tuple(numbers)
+
+
 def parse_json(raw):
     """Decode a request body; an empty body is None. Raises ValueError on bad JSON."""
     if not raw or not raw.strip():

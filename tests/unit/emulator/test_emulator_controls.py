@@ -24,7 +24,7 @@ def test_reset_returns_to_the_seed(api, client):
     client.post("/_emulator/faults", json={"latency_ms": 1})
     response = client.post("/_emulator/reset")
     assert response.status_code == 200
-    assert response.json == {"reset": True, "max_page_limit": 1000}
+    assert response.json == {"reset": True, "max_page_limit": 1000, "version": "9.4.0"}
     state = client.get("/_emulator/state").json
     assert [u["name"] for u in state["users"]] == ["admin"]
     assert state["users"][0]["global_permission"] == "SYS_ADMIN"
@@ -40,6 +40,31 @@ def test_reset_can_set_and_then_restore_the_page_cap(api, client):
     assert api.get(PROJECTS, query_string={"limit": 500}).json["limit"] == 3
     assert client.post("/_emulator/reset").json["max_page_limit"] == 1000
     assert client.post("/_emulator/reset", json={"max_page_limit": 0}).status_code == 400
+
+
+def test_reset_can_claim_another_version_until_the_next_reset(client):
+    properties = "/rest/api/latest/application-properties"
+    assert client.post("/_emulator/reset", json={"version": "9.6"}).json["version"] == "9.6.0"
+    assert client.get(properties).json["version"] == "9.6.0"
+    assert client.get(properties).json["buildNumber"] == "9006000"
+    assert client.post("/_emulator/reset").json["version"] == "9.4.0"
+    assert client.get(properties).json["version"] == "9.4.0"
+    assert client.post("/_emulator/reset", json={"version": "nine"}).status_code == 400
+
+
+def test_the_command_line_version_is_the_default_of_every_reset():
+    client = Client(create_app(version="8.19.2"))
+    assert client.get("/rest/api/latest/application-properties").json["version"] == "8.19.2"
+    client.post("/_emulator/reset", json={"version": "10.0"})
+    assert client.post("/_emulator/reset").json["version"] == "8.19.2"
+
+
+def test_the_request_log_names_the_user_agent(api, client):
+    client.delete("/_emulator/requests")
+    client.get("/rest/api/latest/application-properties", headers={"User-Agent": "bitbucket.datacenter-ansible/0.1.0"})
+    client.get("/rest/api/latest/application-properties", headers={"User-Agent": "ansible-httpget"})
+    agents = [entry["user_agent"] for entry in client.get("/_emulator/requests").json["requests"]]
+    assert agents == ["bitbucket.datacenter-ansible/0.1.0", "ansible-httpget"]
 
 
 def test_state_dump_shows_token_hashes_never_secrets(api, client):
@@ -237,3 +262,28 @@ def test_cli_refuses_a_non_loopback_host():
     assert result.returncode == 2
     assert "loopback" in result.stderr
     assert result.stdout == ""
+
+
+def test_cli_claims_the_version_it_is_given_and_refuses_a_bad_one():
+    env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bitbucket_emulator", "--port", "0", "--quiet", "--version", "9.6.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        base = process.stdout.readline().strip().rsplit(" ", 1)[1]
+        with urllib.request.urlopen(base + "/rest/api/latest/application-properties", timeout=10) as response:
+            assert json.loads(response.read())["version"] == "9.6.1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+        process.stderr.close()
+    refused = subprocess.run(
+        [sys.executable, "-m", "bitbucket_emulator", "--port", "0", "--version", "latest"], capture_output=True, env=env, text=True, timeout=30, check=False
+    )
+    assert refused.returncode == 2
+    assert "--version" in refused.stderr

@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, bitbucket.datacenter contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Version gates: what the server is, read once per run, and the failure for a feature it lacks.
+
+Internal to the bitbucket.datacenter collection: this module may change at any time.
+
+API-MAP 1.7: ``GET /rest/api/latest/application-properties`` needs no authentication and names the
+version. The seeds describe the newest release and the OpenAPI document 9.4, so a module that uses a
+newer endpoint or field asks here first (the answer is cached on the client, one read per run), and a
+404 or 405 from such an endpoint is explained with the version found, never left bare.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure
+
+
+def version_text(version):
+    return ".".join(str(part) for part in version)
+
+
+def supports(client, minimum):
+    """Whether the server is ``minimum`` (a tuple such as ``(9, 5)``) or newer."""
+    return client.server_version() >= tuple(minimum)
+
+
+def needs_newer(client, minimum, feature):
+    """The failure for ``feature`` on a server older than ``minimum``."""
+    found = client.server_version()
+    return ModuleFailure(
+        "%s needs a newer Bitbucket: Bitbucket %s or later, and the server at %s runs %s"
+        % (feature, version_text(minimum), client.base_url, version_text(found)),
+        server_version=version_text(found),
+        required_version=version_text(minimum),
+    )
+
+
+def require(client, minimum, feature):
+    """Fail before any write when the server is older than ``minimum``."""
+    if not supports(client, minimum):
+        raise needs_newer(client, minimum, feature)
+
+
+def explain_missing_endpoint(exc, client, feature):
+    """A 404/405 from an endpoint that only some versions have, explained with the version found.
+
+    Returns ``exc`` unchanged for any other status, so a caller writes ``raise explain_missing_endpoint(...)``.
+    """
+    if exc.status in (404, 405):
+        exc.message += " - %s is not available on this server, which runs Bitbucket %s" % (feature, version_text(client.server_version()))
+    return exc

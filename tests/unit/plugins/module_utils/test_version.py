@@ -1,0 +1,47 @@
+"""Version gates: one cached application-properties read, and failures that name the version found."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._version import explain_missing_endpoint, require, supports
+from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import Call
+
+PROPERTIES = "/rest/api/latest/application-properties"
+
+
+def properties(version):
+    return Call("GET", PROPERTIES, body={"version": version, "buildNumber": "1", "buildDate": "1", "displayName": "Bitbucket"})
+
+
+def test_supports_reads_the_version_once_per_run(http, make_client):
+    http.expect(properties("9.4.2"))
+    client = make_client()
+    assert supports(client, (9, 4))
+    assert not supports(client, (9, 5))
+    assert supports(client, (8, 19, 3))
+    http.assert_done()
+
+
+def test_require_fails_naming_both_versions_before_anything_is_written(http, make_client):
+    http.expect(properties("9.4.0"))
+    client = make_client()
+    with pytest.raises(ModuleFailure) as caught:
+        require(client, (9, 6), "The access-token expiry policy")
+    assert caught.value.msg == (
+        "The access-token expiry policy needs a newer Bitbucket: Bitbucket 9.6 or later, "
+        "and the server at https://bitbucket.example.com runs 9.4.0"
+    )
+    assert caught.value.details == {"server_version": "9.4.0", "required_version": "9.6"}
+    assert client.writes == 0
+
+
+def test_a_missing_endpoint_is_explained_with_the_version_and_other_errors_are_left_alone(http, make_client):
+    http.expect(properties("9.4.0"))
+    client = make_client()
+    missing = BitbucketError("GET /rest/x: HTTP 404: not found", status=404)
+    assert "is not available on this server, which runs Bitbucket 9.4.0" in str(explain_missing_endpoint(missing, client, "The policy"))
+    refused = BitbucketError("PUT /rest/x: HTTP 400: bad", status=400)
+    assert str(explain_missing_endpoint(refused, client, "The policy")) == "PUT /rest/x: HTTP 400: bad"
