@@ -15,6 +15,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported by the modules, kept for import sanity
+    from urlparse import urlsplit  # type: ignore
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketClient
@@ -75,8 +80,45 @@ CREDENTIAL_OPTIONS = ("token", "username", "password")
 MUTUALLY_EXCLUSIVE = [("token", "username"), ("token", "password")]
 
 
-class CredentialsError(ValueError):
+class ConnectionOptionError(ValueError):
+    """A connection option that cannot work, found before any request; ``option`` names it."""
+
+    def __init__(self, message, option):
+        super(ConnectionOptionError, self).__init__(message)
+        self.option = option
+
+
+class CredentialsError(ConnectionOptionError):
     """No usable credentials: neither the task nor the environment gives a token or a username and password."""
+
+    def __init__(self, message, option="password"):
+        super(CredentialsError, self).__init__(message, option)
+
+
+def check_url(url):
+    """Refuse, before any request, a ``url`` that cannot be Bitbucket's base URL, and say what it should be.
+
+    Without a scheme, requests fails only at the first request with "No connection adapters were
+    found"; with the REST path pasted in (``https://host/rest/api/latest``), every path would be sent
+    as ``/rest/api/latest/rest/api/latest/...`` and answered 404.
+    """
+    problem = None
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        host = (url or "").split("://")[-1].strip("/") or "bitbucket.example.com"
+        problem = "%r is not an http:// or https:// URL; write it with its scheme, for example https://%s" % (url, host)
+    elif parts.query or parts.fragment:
+        problem = "%r has a query string or a fragment; give the base URL of Bitbucket only" % url
+    else:
+        segments = parts.path.split("/")
+        if "rest" in segments:
+            base = "%s://%s%s" % (parts.scheme, parts.netloc, "/".join(segments[: segments.index("rest")]))
+            problem = (
+                "%r includes the REST API path; url is the base URL of Bitbucket, with its context path if it has one. "
+                "The modules add /rest/... themselves: use %r" % (url, base.rstrip("/"))
+            )
+    if problem:
+        raise ConnectionOptionError("Invalid value for option 'url' (or BITBUCKET_URL): %s" % problem, "url")
 
 
 def connection_argument_spec():
@@ -112,11 +154,22 @@ def resolve_credentials(params, environ):
                 if name == "password":
                     taken.append(env[name])
         if params.get("username") is None or params.get("password") is None:
+            missing = "username" if params.get("username") is None else "password"
             raise CredentialsError(
                 "Give Bitbucket credentials: the option token (or BITBUCKET_TOKEN), or the options username and password "
-                "(or BITBUCKET_USERNAME and BITBUCKET_PASSWORD); %s is missing" % ("username" if params.get("username") is None else "password")
+                "(or BITBUCKET_USERNAME and BITBUCKET_PASSWORD); %s is missing" % missing,
+                missing,
             )
     return taken
+
+
+def resolve_connection(params, environ):
+    """Check the URL and resolve the credentials (:func:`resolve_credentials`), before any request.
+
+    Raises :class:`ConnectionOptionError` naming the option; returns the secrets taken from ``environ``.
+    """
+    check_url(params.get("url"))
+    return resolve_credentials(params, environ)
 
 
 def _yaml_scalar(text):

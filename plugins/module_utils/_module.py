@@ -29,10 +29,10 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._client impor
 )
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection import (
     MUTUALLY_EXCLUSIVE,
-    CredentialsError,
+    ConnectionOptionError,
     client_from_params,
     connection_argument_spec,
-    resolve_credentials,
+    resolve_connection,
 )
 
 # The request trace is returned at this Ansible verbosity (-vvv) and above.
@@ -61,7 +61,7 @@ def module_kwargs(module_spec):
     ``module_spec`` holds the module's own ``argument_spec`` and optional
     ``mutually_exclusive``, ``required_together``, ``required_one_of``, ``required_if`` and
     ``required_by``; the connection options and their rules are added here, once (the
-    credentials' environment fallbacks are applied afterwards by :func:`resolve_credentials`).
+    credentials' environment fallbacks are applied afterwards by :func:`resolve_connection`).
     """
     argument_spec = connection_argument_spec()
     argument_spec.update(copy.deepcopy(module_spec["argument_spec"]))
@@ -151,9 +151,9 @@ def run_module(module_spec, run):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
-        module.no_log_values.update(resolve_credentials(module.params, os.environ))
-    except CredentialsError as exc:
-        module.fail_json(msg=str(exc))
+        module.no_log_values.update(resolve_connection(module.params, os.environ))
+    except ConnectionOptionError as exc:
+        module.fail_json(msg=str(exc), invalid_option=exc.option)
     context = ModuleContext(
         module.params,
         check_mode=module.check_mode,

@@ -39,7 +39,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import HAS_REQUESTS
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection import CredentialsError, resolve_credentials
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection import ConnectionOptionError, resolve_connection
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleContext, execute, module_kwargs
 
 display = Display()
@@ -138,15 +138,15 @@ class BitbucketActionBase(ActionBase):
                 first_error = validation.errors[0]
             except IndexError:
                 first_error = None
-            credentials_error = None
+            connection_error = None
             if first_error is None:
                 try:
-                    no_log_values.update(resolve_credentials(params, os.environ))
-                except CredentialsError as exc:
-                    credentials_error = str(exc)
+                    no_log_values.update(resolve_connection(params, os.environ))
+                except ConnectionOptionError as exc:
+                    connection_error = dict(failed=True, msg=str(exc), invalid_option=exc.option)
 
-        if credentials_error is not None:
-            return self._finish(dict(failed=True, msg=credentials_error), params, no_log_values, [])
+        if connection_error is not None:
+            return self._finish(connection_error, params, no_log_values, [])
         if first_error is not None:
             # The same message AnsibleModule gives for the same mistake.
             msg = validation.errors.msg

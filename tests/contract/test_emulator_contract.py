@@ -304,6 +304,49 @@ def test_project_permission_errors(api):
     api.call("PUT", perms + "/users", query={"name": "alice", "permission": "PROJECT_READ"}, auth=("admin", "bad"), status=401)
 
 
+def test_repository_permissions(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    for name in ("alice", "bob"):
+        make_user(api, name, password=name + "-pw")
+    api.call("POST", API + "/admin/groups", query={"name": "devs"}, status=200)
+    perms = API + "/projects/PRJ/repos/app/permissions"
+
+    api.call("PUT", perms + "/users", query={"name": ["alice", "bob"], "permission": "REPO_WRITE"}, status=204)
+    api.call("PUT", perms + "/groups", query={"name": "devs", "permission": "REPO_READ"}, status=204)
+    users = api.call("GET", perms + "/users", query={"filter": "ali", "start": 0, "limit": 1000}, status=200)
+    assert [(entry["user"]["name"], entry["permission"]) for entry in users["values"]] == [("alice", "REPO_WRITE")]
+    groups = api.call("GET", perms + "/groups", status=200)
+    assert [(entry["group"]["name"], entry["permission"]) for entry in groups["values"]] == [("devs", "REPO_READ")]
+    api.call("GET", perms + "/users/none", status=200)
+    api.call("GET", perms + "/groups/none", status=200)
+    api.call("PUT", perms + "/users", query={"name": "alice", "permission": "PROJECT_READ"}, status=400, violation="'PROJECT_READ'")
+    api.call("PUT", perms + "/users", query={"name": "ghost", "permission": "REPO_READ"}, status=404)
+    api.call("GET", API + "/projects/PRJ/repos/nope/permissions/users", status=404)
+    api.call("GET", perms + "/users", auth=("bob", "bob-pw"), status=401)
+
+    api.call("PUT", perms + "/users", query={"name": "alice", "permission": "REPO_ADMIN"}, status=204)
+    api.call("DELETE", perms + "/users", query={"name": "alice"}, auth=("alice", "alice-pw"), status=409)
+    api.call("PUT", perms + "/users", query={"name": "alice", "permission": "REPO_READ"}, auth=("alice", "alice-pw"), status=403)
+    api.call("DELETE", perms + "/users", query={"name": "bob"}, status=204)
+    api.call("DELETE", perms + "/groups", query={"name": "devs"}, status=204)
+    api.call("DELETE", perms, status=400)
+    api.call("DELETE", perms, query={"user": "ghost"}, status=404)
+    api.call("DELETE", perms, query={"user": "alice"}, status=204)
+    assert api.call("GET", perms + "/users", status=200)["values"] == []
+
+
+def test_the_user_directory_answers_who_holds_a_permission(api):
+    """The one read a grants module makes before it lets the caller drop its own grant."""
+    make_project(api)
+    make_user(api, "alice")
+    admins = api.call("GET", API + "/users", query={"filter": "admin", "permission": "ADMIN", "start": 0, "limit": 1000}, status=200)
+    assert [user["name"] for user in admins["values"]] == ["admin"]
+    assert api.call("GET", API + "/users", query={"filter": "alice", "permission": "ADMIN"}, status=200)["values"] == []
+    project_admins = api.call("GET", API + "/users", query={"filter": "a", "permission": "PROJECT_ADMIN", "permission.projectKey": "PRJ"}, status=200)
+    assert [user["name"] for user in project_admins["values"]] == ["admin"]
+
+
 def test_permission_grant_body_is_not_read(api):
     """Top trap 1: a JSON body instead of query parameters is a contract violation and a 400."""
     make_project(api)

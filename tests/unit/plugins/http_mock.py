@@ -27,6 +27,23 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils import _clien
 BASE_URL = "https://bitbucket.example.com"
 
 
+# The first page every paged read asks for (the client asks for the largest page, API-MAP 1.5).
+FIRST_PAGE = [("start", 0), ("limit", 1000)]
+
+
+def page(values, start=0, next_start=None, limit=1000):
+    """A standard Bitbucket page (API-MAP 1.5); ``next_start`` makes it not the last one."""
+    body = {"size": len(values), "limit": limit, "start": start, "isLastPage": next_start is None, "values": list(values)}
+    if next_start is not None:
+        body["nextPageStart"] = next_start
+    return body
+
+
+def errors(message, exception=None, context=None):
+    """A RestErrors body with one error (API-MAP 1.4)."""
+    return {"errors": [{"context": context, "message": message, "exceptionName": exception}]}
+
+
 class _Sentinel:
     def __init__(self, name):
         self.name = name

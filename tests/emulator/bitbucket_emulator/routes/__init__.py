@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import access_tokens, global_permissions, groups, project_permissions, projects, system, users
+from . import access_tokens, global_permissions, groups, project_permissions, projects, repository_permissions, system, users
 
 ROUTES = (
     system.ROUTES
@@ -11,5 +11,6 @@ ROUTES = (
     + global_permissions.ROUTES
     + projects.ROUTES
     + project_permissions.ROUTES
+    + repository_permissions.ROUTES
     + access_tokens.ROUTES
 )

@@ -19,10 +19,13 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection i
     CONNECTION_OPTIONS,
     CREDENTIAL_OPTIONS,
     MUTUALLY_EXCLUSIVE,
+    ConnectionOptionError,
     CredentialsError,
+    check_url,
     connection_argument_spec,
     connection_doc_fragment,
     environment_names,
+    resolve_connection,
     resolve_credentials,
 )
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import (
@@ -391,6 +394,48 @@ def test_missing_credentials_are_explained(task, environ, missing):
     message = str(caught.value)
     assert "BITBUCKET_TOKEN" in message and "BITBUCKET_USERNAME" in message
     assert message.endswith("%s is missing" % missing)
+
+
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("bitbucket.example.com:7990", ["is not an http:// or https:// URL", "https://bitbucket.example.com:7990"]),
+        ("bitbucket.example.com", ["https://bitbucket.example.com"]),
+        ("ftp://bitbucket.example.com", ["is not an http:// or https:// URL"]),
+        ("https://", ["is not an http:// or https:// URL"]),
+        ("", ["is not an http:// or https:// URL"]),
+        ("https://bitbucket.example.com/rest/api/latest", ["includes the REST API path", "use 'https://bitbucket.example.com'"]),
+        ("https://host/bitbucket/rest/api/1.0/projects", ["use 'https://host/bitbucket'"]),
+        ("https://host/rest", ["use 'https://host'"]),
+        ("https://host/?os_authType=basic", ["has a query string"]),
+    ],
+)
+def test_a_url_that_cannot_be_the_base_url_is_refused_naming_the_option(url, words):
+    with pytest.raises(ConnectionOptionError) as caught:
+        check_url(url)
+
+    assert caught.value.option == "url"
+    assert str(caught.value).startswith("Invalid value for option 'url' (or BITBUCKET_URL): ")
+    for word in words:
+        assert word in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["https://bitbucket.example.com", "http://127.0.0.1:7990", "https://host/bitbucket/", "https://host/restless"])
+def test_base_urls_pass(url):
+    check_url(url)
+
+
+def test_the_url_is_checked_before_the_credentials_and_before_any_request():
+    params = dict(dict.fromkeys(CREDENTIAL_OPTIONS), url="bitbucket.example.com:7990")
+
+    with pytest.raises(ConnectionOptionError) as caught:
+        resolve_connection(params, {})
+
+    assert caught.value.option == "url"
+    missing = dict(dict.fromkeys(CREDENTIAL_OPTIONS), url="https://bitbucket.example.com")
+    with pytest.raises(CredentialsError) as caught:
+        resolve_connection(missing, {})
+    assert caught.value.option == "username"
 
 
 @pytest.mark.parametrize(

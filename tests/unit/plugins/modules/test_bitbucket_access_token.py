@@ -16,13 +16,12 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils import _clien
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import execute
 from ansible_collections.bitbucket.datacenter.plugins.modules import bitbucket_access_token
 from ansible_collections.bitbucket.datacenter.plugins.modules.bitbucket_access_token import MODULE_SPEC, run
-from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, Call, read_timeout
+from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, FIRST_PAGE, Call, errors, page, read_timeout
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import run_main as main_of
 
 PROJECT_TOKENS = "/rest/access-tokens/latest/projects/PLAT"
 REPO_TOKENS = "/rest/access-tokens/latest/projects/PLAT/repos/deploy"
 USER_TOKENS = "/rest/access-tokens/latest/users/alice"
-FIRST_PAGE = [("start", 0), ("limit", 1000)]
 DAY_MS = 24 * 60 * 60 * 1000
 CREATED = 1767225600000  # 2026-01-01T00:00:00Z, epoch ms as live servers send dates (API-MAP 1.8)
 NOW = CREATED + 10 * DAY_MS
@@ -33,8 +32,6 @@ SECRET = "ODgzNjI1MzcwNTEyOnRoZS1yYXctc2VjcmV0LXZhbHVl"
 READ_WRITE = ["PROJECT_READ", "REPO_WRITE"]
 
 
-def errors(message, exception=None, context=None):
-    return {"errors": [{"context": context, "message": message, "exceptionName": exception}]}
 
 
 def server_token(token_id=OLD_ID, name="ci", permissions=tuple(READ_WRITE), expiry_days=None, created=CREATED, secret=None, **extra):
@@ -59,11 +56,6 @@ def public(token):
     return {key: value for key, value in token.items() if key != "token"}
 
 
-def page(values, start=0, next_start=None):
-    body = {"size": len(values), "limit": 1000, "start": start, "isLastPage": next_start is None, "values": list(values)}
-    if next_start is not None:
-        body["nextPageStart"] = next_start
-    return body
 
 
 def listing(*tokens, path=PROJECT_TOKENS):

@@ -11,13 +11,12 @@ import pytest
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import execute
 from ansible_collections.bitbucket.datacenter.plugins.modules import bitbucket_access_token_info
 from ansible_collections.bitbucket.datacenter.plugins.modules.bitbucket_access_token_info import MODULE_SPEC, run
-from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, Call
+from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, FIRST_PAGE, Call, errors, page
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import run_main as main_of
 
 PROJECT_TOKENS = "/rest/access-tokens/latest/projects/PLAT"
 REPO_TOKENS = "/rest/access-tokens/latest/projects/PLAT/repos/deploy"
 USER_TOKENS = "/rest/access-tokens/latest/users/alice"
-FIRST_PAGE = [("start", 0), ("limit", 1000)]
 CREATED = 1767225600000
 SECRET = "MTExMTExMTExMTExOnNlY3JldC10aGF0LW11c3Qtbm90LWxlYWs="
 
@@ -28,15 +27,8 @@ def token(token_id, name, permissions=("PROJECT_READ", "REPO_READ"), **extra):
     return body
 
 
-def page(values, start=0, next_start=None):
-    body = {"size": len(values), "limit": 1000, "start": start, "isLastPage": next_start is None, "values": list(values)}
-    if next_start is not None:
-        body["nextPageStart"] = next_start
-    return body
 
 
-def errors(message):
-    return {"errors": [{"context": None, "message": message, "exceptionName": None}]}
 
 
 @pytest.fixture

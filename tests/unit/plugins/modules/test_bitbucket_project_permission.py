@@ -16,20 +16,17 @@ import pytest
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import execute
 from ansible_collections.bitbucket.datacenter.plugins.modules import bitbucket_project_permission
 from ansible_collections.bitbucket.datacenter.plugins.modules.bitbucket_project_permission import MODULE_SPEC, run
-from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, Call
+from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, FIRST_PAGE, Call, errors, page
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import run_main as main_of
 
 BASE = "/rest/api/latest/projects/PLAT/permissions"
 USERS = BASE + "/users"
 GROUPS = BASE + "/groups"
-FIRST_PAGE = [("start", 0), ("limit", 1000)]
 LEVELS = ("PROJECT_READ", "PROJECT_WRITE", "PROJECT_ADMIN")
 CALLER = "automation"
 SELF_LOWERING_PUT = "The action was disallowed as it would reduce your own permission level on this project."
 
 
-def errors(message, exception=None):
-    return {"errors": [{"context": None, "message": message, "exceptionName": exception}]}
 
 
 def user(name, permission):
@@ -52,11 +49,6 @@ def group(name, permission):
     return {"group": {"name": name}, "permission": permission}
 
 
-def page(values, start=0, next_start=None):
-    body = {"size": len(values), "limit": 1000, "start": start, "isLastPage": next_start is None, "values": list(values)}
-    if next_start is not None:
-        body["nextPageStart"] = next_start
-    return body
 
 
 def get_users(*grants):
@@ -77,6 +69,15 @@ def put(kind, permission, *names, status=204, body=None):
 
 def bulk_revoke(users=(), groups=(), status=204, body=None):
     return Call("DELETE", BASE, query=[("user", name) for name in users] + [("group", name) for name in groups], status=status, body=body)
+
+
+def caller_is_global_admin(admin, name=CALLER):
+    """The one read that says whether a global permission implies the caller's project level (seed 004).
+
+    ``filter`` is a substring match: an answer naming only a longer name means "no".
+    """
+    values = [user(name, "ADMIN")["user"]] if admin else [user(name + "-other", "ADMIN")["user"]]
+    return Call("GET", "/rest/api/latest/users", query=[("filter", name), ("permission", "ADMIN")] + FIRST_PAGE, body=page(values))
 
 
 def set_default(level, allow):
@@ -636,13 +637,14 @@ def test_bad_input_is_refused_without_any_call(http, run_module, check_mode, par
 
 @CHECK_MODES
 def test_lowering_the_callers_own_grant_is_refused_before_any_write(http, run_module, check_mode):
-    http.expect(get_users(user(CALLER, "PROJECT_ADMIN"), user("alice", "PROJECT_READ")))
+    http.expect(get_users(user(CALLER, "PROJECT_ADMIN"), user("alice", "PROJECT_READ")), caller_is_global_admin(False))
 
     result = run_module(dict(project="PLAT", users=grants(("alice", "PROJECT_ADMIN"), (CALLER, "PROJECT_WRITE"))), check_mode=check_mode, username=CALLER)
 
     assert result["failed"] is True
     assert result["invalid_option"] == "users"
     assert "lower the permission of automation, the user running the task, on project PLAT from PROJECT_ADMIN to PROJECT_WRITE" in result["msg"]
+    assert "nothing else (a global ADMIN or SYS_ADMIN permission) gives it that level" in result["msg"]
     assert "nothing was changed" in result["msg"]
     assert writes(http) == []
     http.assert_done()
@@ -650,7 +652,7 @@ def test_lowering_the_callers_own_grant_is_refused_before_any_write(http, run_mo
 
 @CHECK_MODES
 def test_purging_the_callers_own_grant_is_refused_before_any_write(http, run_module, check_mode):
-    http.expect(get_users(user(CALLER, "PROJECT_ADMIN"), user("bob", "PROJECT_READ")))
+    http.expect(get_users(user(CALLER, "PROJECT_ADMIN"), user("bob", "PROJECT_READ")), caller_is_global_admin(False))
 
     result = run_module(dict(project="PLAT", users=grants(("alice", "PROJECT_ADMIN")), purge_users=True), check_mode=check_mode, username=CALLER)
 
@@ -665,13 +667,55 @@ def test_purging_the_callers_own_grant_is_refused_before_any_write(http, run_mod
 @CHECK_MODES
 def test_revoking_the_callers_own_grant_is_refused_before_any_write(http, run_module, check_mode):
     # The user name is matched without regard to case here too.
-    http.expect(get_users(user("Automation", "PROJECT_WRITE"), user("bob", "PROJECT_READ")))
+    http.expect(get_users(user("Automation", "PROJECT_WRITE"), user("bob", "PROJECT_READ")), caller_is_global_admin(False))
 
     result = run_module(dict(project="PLAT", users=[{"name": "bob"}, {"name": "AUTOMATION"}], state="absent"), check_mode=check_mode, username=CALLER)
 
     assert result["failed"] is True
     assert "revoke the PROJECT_WRITE grant of automation" in result["msg"]
     assert writes(http) == []
+    http.assert_done()
+
+
+@CHECK_MODES
+def test_a_global_administrator_may_purge_its_own_grant(http, run_module, check_mode):
+    # The defect: a system administrator creates a project (Bitbucket grants it PROJECT_ADMIN on it)
+    # and then purges that grant. Seed 004 allows it, because ADMIN already implies PROJECT_ADMIN.
+    expect(
+        http,
+        [
+            get_users(user(CALLER, "PROJECT_ADMIN"), user("bob", "PROJECT_READ")),
+            caller_is_global_admin(True),
+            put("users", "PROJECT_ADMIN", "alice"),
+            bulk_revoke(users=[CALLER, "bob"]),
+        ],
+        check_mode,
+    )
+
+    result = run_module(dict(project="PLAT", users=grants(("alice", "PROJECT_ADMIN")), purge_users=True), check_mode=check_mode, username=CALLER)
+
+    assert result["changed"] is True
+    assert result["users"] == grants(("alice", "PROJECT_ADMIN"))
+    http.assert_done()
+
+
+@CHECK_MODES
+def test_a_global_administrator_may_lower_its_own_grant(http, run_module, check_mode):
+    expect(http, [get_users(user(CALLER, "PROJECT_ADMIN")), caller_is_global_admin(True), put("users", "PROJECT_READ", CALLER)], check_mode)
+
+    result = run_module(dict(project="PLAT", users=grants((CALLER, "PROJECT_READ"))), check_mode=check_mode, username=CALLER)
+
+    assert result["changed"] is True
+    assert result["users"] == grants((CALLER, "PROJECT_READ"))
+    http.assert_done()
+
+
+def test_the_global_permission_is_asked_only_when_the_plan_touches_the_callers_grant(http, run_module):
+    http.expect(get_users(user(CALLER, "PROJECT_ADMIN"), user("bob", "PROJECT_READ")), put("users", "PROJECT_WRITE", "bob"))
+
+    result = run_module(dict(project="PLAT", users=grants(("bob", "PROJECT_WRITE"))), username=CALLER)
+
+    assert result["changed"] is True
     http.assert_done()
 
 
