@@ -7,6 +7,9 @@ Usage:
   emulator_ctl.py save-requests --state-dir DIR --out F
                                                       save every recorded request, across resets, as the
                                                       /_emulator/requests payload {"requests": [...]}
+  emulator_ctl.py reset --port PORT                   back to the seed (POST /_emulator/reset)
+  emulator_ctl.py dump-requests --port PORT --out F   save the requests since the last reset
+                                                      (GET /_emulator/requests)
 """
 
 import argparse
@@ -94,6 +97,19 @@ def save_requests(args):
     print("saved %d recorded requests to %s" % (len(records), args.out))
 
 
+def reset(args):
+    request = urllib.request.Request("http://127.0.0.1:%d/_emulator/reset" % args.port, data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def dump_requests(args):
+    with urllib.request.urlopen("http://127.0.0.1:%d/_emulator/requests" % args.port, timeout=60) as response:
+        payload = response.read()
+    with open(args.out, "wb") as handle:
+        handle.write(payload)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -105,8 +121,13 @@ def main():
     save_parser = sub.add_parser("save-requests")
     save_parser.add_argument("--state-dir", required=True)
     save_parser.add_argument("--out", required=True)
+    reset_parser = sub.add_parser("reset")
+    reset_parser.add_argument("--port", type=int, required=True)
+    dump_parser = sub.add_parser("dump-requests")
+    dump_parser.add_argument("--port", type=int, required=True)
+    dump_parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    {"start": start, "stop": stop, "save-requests": save_requests}[args.command](args)
+    {"start": start, "stop": stop, "save-requests": save_requests, "reset": reset, "dump-requests": dump_requests}[args.command](args)
 
 
 if __name__ == "__main__":

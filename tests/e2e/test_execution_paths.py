@@ -1,19 +1,25 @@
-"""Both execution paths give identical results: the integration targets run in the worker
-process and as ordinary modules against a freshly reset emulator, and every result of the
-collection's tasks, and the number of requests made, must match."""
+"""Both execution paths give identical results.
 
+`make integration` (tools/integration.sh) runs every integration target twice against a freshly reset
+emulator: in the worker process and as ordinary modules, each path in one ansible-playbook run that
+records every task result, and it saves the emulator's request log of each path. This test compares
+those records, without running anything again: every result of the collection's tasks, and every
+request the two runs made, must match.
+"""
+
+import json
 import os
 
 import pytest
 
-from conftest import HERE, emulator_call
-
-TARGETS = ["bitbucket_project", "bitbucket_project_info", "bitbucket_project_permission", "bitbucket_access_token"]
+RESULTS_ENV = "INTEGRATION_RESULTS"
+TARGETS_ENV = "INTEGRATION_TARGETS_RUN"
+PATHS = ("in_process", "module")
 # Keys Ansible itself adds to a result; not part of what the module returned.
 ANSIBLE_KEYS = ("_ansible_", "ansible_")
 # Dates the emulator stamps from the wall clock (epoch ms, API-MAP 1.8): access tokens carry them, and
 # two runs never share them. Only their values are masked; that they are there is still compared.
-CLOCK_KEYS = ("createdDate", "expiryDate", "lastAuthenticated")
+CLOCK_KEYS = ("createdDate", "expiryDate", "lastAuthenticated", "lastAuthenticationTimestamp")
 
 
 def without_clock(value):
@@ -25,42 +31,63 @@ def without_clock(value):
     return value
 
 
-def collection_results(results):
-    """The results of the collection's tasks, without the keys Ansible adds."""
+def collection_results(entries):
+    """The results of the collection's tasks, as ``(target, task, status, result)``, without Ansible's own keys."""
     cleaned = []
-    for entry in results:
+    for entry in entries:
         if not entry["action"].startswith("bitbucket.datacenter."):
             continue
         result = {key: value for key, value in entry["result"].items() if not key.startswith(ANSIBLE_KEYS)}
-        cleaned.append((entry["task"], entry["status"], without_clock(result)))
+        cleaned.append((entry.get("role"), entry["task"], entry["status"], without_clock(result)))
     return cleaned
 
 
-def run_target(playbook_runner, emulator_url, target, in_process):
-    emulator_call(emulator_url + "/_emulator/reset", "POST")
-    completed, results = playbook_runner.run(
-        os.path.join(HERE, "playbooks", "target.yml"),
-        extra_vars={
-            "target": target,
-            "bitbucket_url": emulator_url,
-            "bitbucket_username": "admin",
-            "bitbucket_password": "admin",
-            "bitbucket_datacenter_in_process": in_process,
-        },
-        name="%s-%s" % (target, "in_process" if in_process else "module"),
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    counters = emulator_call(emulator_url + "/_emulator/counters")
-    return collection_results(results), counters
+def recorded_dir():
+    directory = os.environ.get(RESULTS_ENV)
+    if not directory or not os.path.isdir(directory):
+        pytest.fail(
+            "%s must name the directory where `make integration` recorded both execution paths (build/integration); "
+            "run the targets with `make integration`, which runs this test afterwards." % RESULTS_ENV,
+            pytrace=False,
+        )
+    return directory
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_both_paths_give_identical_results(playbook_runner, emulator_url, target):
-    in_process, in_process_counters = run_target(playbook_runner, emulator_url, target, True)
-    module, module_counters = run_target(playbook_runner, emulator_url, target, False)
+def load_results(directory, path_name):
+    with open(os.path.join(directory, "results-%s.jsonl" % path_name), encoding="utf-8") as handle:
+        return collection_results(json.loads(line) for line in handle if line.strip())
 
-    assert len(in_process) > 10, "the target ran too few of the collection's tasks to compare"
-    assert [(task, status) for task, status, _result in in_process] == [(task, status) for task, status, _result in module]
-    for (task, _status, in_process_result), (_task, _status2, module_result) in zip(in_process, module):
-        assert in_process_result == module_result, "results differ for task %r" % task
-    assert in_process_counters == module_counters
+
+def load_requests(directory, path_name):
+    with open(os.path.join(directory, "requests-%s.json" % path_name), encoding="utf-8") as handle:
+        return [(entry["method"], entry["path"], entry["status"]) for entry in json.load(handle)["requests"]]
+
+
+def test_both_paths_give_identical_results():
+    directory = recorded_dir()
+    in_process, module = (load_results(directory, name) for name in PATHS)
+
+    assert [(target, task, status) for target, task, status, _result in in_process] == [
+        (target, task, status) for target, task, status, _result in module
+    ]
+    for (target, task, _status, in_process_result), (_target, _task, _status2, module_result) in zip(in_process, module):
+        assert in_process_result == module_result, "results differ for task %r of %s" % (task, target)
+
+
+def test_every_target_ran_enough_of_the_collections_tasks_to_compare():
+    directory = recorded_dir()
+    results = load_results(directory, "in_process")
+    targets = os.environ.get(TARGETS_ENV, "").split()
+    assert targets, "%s names no target" % TARGETS_ENV
+    counts = {target: sum(1 for entry in results if entry[0] == target) for target in targets}
+    assert all(count >= 5 for count in counts.values()), "too few of the collection's tasks to compare: %r" % counts
+
+
+def test_both_paths_made_the_same_requests():
+    directory = recorded_dir()
+    in_process, module = (load_requests(directory, name) for name in PATHS)
+
+    assert len(in_process) > 0
+    assert len(in_process) == len(module)
+    for number, (made_in_process, made_as_module) in enumerate(zip(in_process, module), 1):
+        assert made_in_process == made_as_module, "request #%d differs" % number

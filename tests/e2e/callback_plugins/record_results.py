@@ -31,7 +31,9 @@ class CallbackModule(CallbackBase):
         path = os.environ.get("RECORD_RESULTS_FILE")
         if not path:
             return
+        role = getattr(result._task, "_role", None)
         entry = {
+            "role": role.get_name() if role is not None else None,
             "task": result.task_name,
             "action": result._task.action,
             "status": status,

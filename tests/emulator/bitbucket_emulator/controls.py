@@ -6,6 +6,10 @@ Method   Path                               Effect
 POST     /_emulator/reset                   back to the seed; clears faults, log, counters, clock.
                                             Optional body ``{"max_page_limit": N, "version": V}``:
                                             the page cap and the Bitbucket version to claim.
+GET      /_emulator/settings                ``{"max_page_limit", "version"}``.
+POST     /_emulator/settings                change them without a reset (state, log and faults stay):
+                                            ``{"max_page_limit": N, "version": V}``, either optional;
+                                            a reset restores the defaults.
 GET      /_emulator/state                   JSON dump of users, groups, projects, permissions,
                                             tokens (secrets only as SHA-256 hashes).
 GET      /_emulator/requests                ``{"requests": [...]}``: every /rest request so far.
@@ -81,6 +85,33 @@ def _reset(app, request, method, rest):
                 return _error(400, str(exc))
     app.reset(max_page_limit=limit, version=version)
     return _reply(200, {"reset": True, "max_page_limit": app.max_page_limit, "version": app.version_string})
+
+
+def _settings(app, request, method, rest):
+    if rest:
+        return _error(404, "unknown control endpoint")
+    if method == "POST":
+        body, error = _body(request)
+        if error:
+            return error
+        if not isinstance(body, dict) or not body or set(body) - {"max_page_limit", "version"}:
+            return _error(400, "the body must hold max_page_limit and/or version")
+        limit = body.get("max_page_limit")
+        if "max_page_limit" in body and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            return _error(400, "max_page_limit must be a positive integer")
+        try:
+            version = parse_version(body["version"]) if "version" in body else None
+        except ValueError as exc:
+            return _error(400, str(exc))
+        with app.lock:
+            if limit is not None:
+                app.max_page_limit = limit
+            if version is not None:
+                app.version = version
+    elif method != "GET":
+        return _error(405, "use GET or POST /_emulator/settings")
+    with app.lock:
+        return _reply(200, {"max_page_limit": app.max_page_limit, "version": app.version_string})
 
 
 def _state(app, request, method, rest):
@@ -183,6 +214,7 @@ def _repos(app, request, method, rest):
 
 _HANDLERS = {
     "reset": _reset,
+    "settings": _settings,
     "state": _state,
     "requests": _requests,
     "counters": _counters,

@@ -52,6 +52,18 @@ def test_reset_can_claim_another_version_until_the_next_reset(client):
     assert client.post("/_emulator/reset", json={"version": "nine"}).status_code == 400
 
 
+def test_settings_change_the_page_cap_and_the_version_without_a_reset(api, client):
+    api.make_project("KEEP")
+    assert client.post("/_emulator/settings", json={"max_page_limit": 1, "version": "9.5"}).json == {"max_page_limit": 1, "version": "9.5.0"}
+    assert api.get(PROJECTS, query_string={"limit": 500}).json["limit"] == 1
+    assert client.get("/rest/api/latest/application-properties").json["version"] == "9.5.0"
+    assert [p["key"] for p in client.get("/_emulator/state").json["projects"]] == ["KEEP"]
+    assert client.get("/_emulator/settings").json == {"max_page_limit": 1, "version": "9.5.0"}
+    for bad in ({}, {"max_page_limit": 0}, {"version": "x"}, {"colour": "blue"}):
+        assert client.post("/_emulator/settings", json=bad).status_code == 400
+    assert client.post("/_emulator/reset").json["max_page_limit"] == 1000
+
+
 def test_the_command_line_version_is_the_default_of_every_reset():
     client = Client(create_app(version="8.19.2"))
     assert client.get("/rest/api/latest/application-properties").json["version"] == "8.19.2"
