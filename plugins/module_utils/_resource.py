@@ -63,6 +63,27 @@ class Resource:
         self.project = project
 
 
+def singleton(read, write, project, delete=None):
+    """A configuration the server holds once and takes whole (banner, basic auth, mail server, rate limits).
+
+    DESIGN "singletons written whole": a PUT replaces the whole document, so an update sends what is
+    there merged with what changes, never the changed fields alone (which would reset the others).
+    ``read()`` -> the document or ``None`` when not configured; ``write(fields)`` sends the whole
+    document built from the managed ``fields`` (as ``project`` names them) and returns the server's
+    answer or ``None``; ``delete(current)`` removes it (``None`` when the API cannot).
+    """
+
+    def update(current, changes):
+        whole = dict(project(current))
+        whole.update(changes)
+        return write(whole)
+
+    def cannot_delete(current):
+        raise ModuleFailure("this configuration cannot be removed, only changed")
+
+    return Resource(read=read, create=write, update=update, delete=delete or cannot_delete, project=project)
+
+
 def ensure(context, resource, state, desired, defaults=None, required_on_create=(), label="the object"):
     """Converge one object to ``state`` (``present``/``absent``) with ``desired`` fields.
 

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleContext, ModuleFailure
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import Resource, ensure, guarded_write
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import Resource, ensure, guarded_write, singleton
 
 
 def no_client(_params, trace=None):
@@ -428,3 +428,41 @@ def test_guarded_write_does_not_catch_other_exceptions():
 
     with pytest.raises(KeyError):
         guarded_write(write, read, lambda obj: True)
+
+
+# -- singletons written whole ----------------------------------------------------------------------
+
+
+def test_a_singleton_update_sends_the_whole_document_merged_with_the_changes():
+    written = []
+    current = {"message": "Maintenance", "enabled": True, "audience": "ALL"}
+
+    def write(fields):
+        written.append(fields)
+        return dict(fields)
+
+    banner = singleton(read=lambda: current, write=write, project=dict)
+    changed, before, after, _obj = ensure(context(), banner, "present", {"message": None, "enabled": False, "audience": None})
+
+    assert changed is True
+    assert written == [{"message": "Maintenance", "enabled": False, "audience": "ALL"}]
+    assert before == current
+    assert after == {"message": "Maintenance", "enabled": False, "audience": "ALL"}
+
+
+def test_a_singleton_not_configured_is_written_with_the_user_fields():
+    written = []
+    banner = singleton(read=lambda: None, write=lambda fields: written.append(fields) or dict(fields), project=dict)
+
+    changed, before, after, _obj = ensure(context(), banner, "present", {"message": "Hi", "enabled": None}, defaults={"enabled": True})
+
+    assert changed is True
+    assert before is None
+    assert written == [{"enabled": True, "message": "Hi"}]
+
+
+def test_a_singleton_that_cannot_be_removed_says_so():
+    banner = singleton(read=lambda: {"message": "Hi"}, write=dict, project=dict)
+
+    with pytest.raises(ModuleFailure, match="cannot be removed"):
+        ensure(context(), banner, "absent", {})
