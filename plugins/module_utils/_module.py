@@ -94,6 +94,11 @@ class ModuleContext:
         """One client, and so one pooled HTTP session, per module run."""
         if self._client is None:
             self._client = self._client_factory(self.params, trace=self.trace.append if self.trace is not None else None)
+            if self.params.get("validate_certs") is False:
+                self.warn(
+                    "validate_certs is false: the TLS certificate of %s is not verified, so the credentials could go to anyone "
+                    "in between; set ca_path to the CA bundle that signed it instead" % self.params.get("url")
+                )
         return self._client
 
     def warn(self, message):
