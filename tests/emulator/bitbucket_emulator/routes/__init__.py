@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import access_tokens, global_permissions, groups, project_permissions, projects, system, users
+from . import user_settings
 
 ROUTES = (
     system.ROUTES
@@ -12,4 +13,5 @@ ROUTES = (
     + projects.ROUTES
     + project_permissions.ROUTES
     + access_tokens.ROUTES
+    + user_settings.ROUTES
 )
