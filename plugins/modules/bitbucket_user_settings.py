@@ -109,13 +109,25 @@ def is_value(value):
     return isinstance(value, (str, bool) + NUMBERS)
 
 
+def kind_of(value):
+    # Named by kind: Ansible may hand values over as subclasses of dict and list.
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return type(value).__name__
+
+
 def same_value(have, want):
     """Equal with the type: True is not 1, "1" is not 1; 10 and 10.0 are the same number."""
     if isinstance(have, bool) or isinstance(want, bool):
         return isinstance(have, bool) and isinstance(want, bool) and have == want
     if isinstance(have, NUMBERS) and isinstance(want, NUMBERS):
         return have == want
-    return type(have) is type(want) and have == want
+    # isinstance, not type(): Ansible may hand values over as subclasses of str (templated, tagged values).
+    return isinstance(have, str) and isinstance(want, str) and have == want
 
 
 def validate(params):
@@ -125,7 +137,7 @@ def validate(params):
         if not key.strip():
             raise invalid_option("settings", "a key must not be empty")
         if not is_value(value):
-            raise invalid_option("settings", "the value of %r must be a string, a boolean or a number, not %s" % (key, type(value).__name__))
+            raise invalid_option("settings", "the value of %r must be a string, a boolean or a number, not %s" % (key, kind_of(value)))
     for key in params["remove"]:
         if not key.strip():
             raise invalid_option("remove", "a key must not be empty")

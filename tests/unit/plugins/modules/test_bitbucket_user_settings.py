@@ -235,3 +235,16 @@ def test_main_path(monkeypatch, capsys, http):
     assert output["settings"] == {"theme": "dark"}
     assert "Traceback" not in json.dumps(output)
     http.assert_done()
+
+
+class TaggedStr(str):
+    """A str subclass, as Ansible hands over templated values."""
+
+
+def test_a_string_subclass_is_the_same_string(http, run_module):
+    http.expect(find_user("Jane.Doe@corp", JANE), read({"theme": "dark"}))
+
+    result = run_module(dict(settings={"theme": TaggedStr("dark")}))
+
+    assert result["changed"] is False
+    http.assert_done()
