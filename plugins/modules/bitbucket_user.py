@@ -17,7 +17,7 @@ description:
   - The user is identified by its username, O(name), compared without regard to case as Bitbucket does; never by its slug.
   - Only the fields you set are compared and changed; a second run with the same arguments changes nothing.
   - O(rename_from) renames an existing user instead of creating a new one.
-  - Bitbucket's REST API cannot activate or deactivate a user, so C(active) is not an option; RV(user.active) reports it.
+  - Bitbucket's REST API cannot activate or deactivate a user, so C(active) is not an option; the C(active) field of RV(user) reports it.
   - Users of a read-only directory (LDAP, Crowd) cannot be changed in Bitbucket. The module fails, naming the directory, when such
     a user would need a change, before anything is written. Service users (the accounts behind project and repository access
     tokens) are never changed.
@@ -255,7 +255,7 @@ _RANDOM = random.SystemRandom()
 
 def random_password():
     """A password nobody knows, generated for this run and never logged."""
-    return "".join(_RANDOM.choice(string.ascii_letters + string.digits) for _ in range(40))
+    return "".join(_RANDOM.choice(string.ascii_letters + string.digits) for _position in range(40))
 
 
 def validate(params):
