@@ -131,6 +131,23 @@ def converge_membership(to_add, to_remove, add, remove, replan):
     guarded_write(write, read_what_is_left, landed=lambda done: done)
 
 
+def sync_membership(context, current, desired, purge, add, remove, reread, check=None):
+    """Make a membership set hold ``desired`` (only it with ``purge``): ``(before, after, changed)`` as sorted names.
+
+    ``current``: the names now; ``add(names)`` and ``remove(name)`` write; ``reread()`` gives the names again after
+    a write whose answer was lost. ``check(to_add, to_remove)`` runs before any write, in check mode too, to refuse
+    what must not be done (a read-only directory, the lock-out guards).
+    """
+    to_add, to_remove, after = plan_membership(current, desired, purge)
+    if not (to_add or to_remove):
+        return sorted_names(current), after, False
+    if check is not None:
+        check(to_add, to_remove)
+    if not context.check_mode:
+        converge_membership(to_add, to_remove, add, remove, replan=lambda: plan_membership(reread(), desired, purge)[:2])
+    return sorted_names(current), after, True
+
+
 def add_groups_to_user(client, username, groups):
     client.post(ADD_GROUPS_TO_USER, json=dict(user=username, groups=list(groups)))
 
@@ -142,6 +159,16 @@ def add_users_to_group(client, group, usernames):
 def remove_user_from_group(client, username, group):
     # GroupPickerContext: the context is the user, the item the group (spec removeGroupFromUser).
     client.post(REMOVE_GROUP_FROM_USER, json=dict(context=username, itemName=group))
+
+
+def validate_name(option, name, username=False):
+    """A user or group name as Bitbucket takes it: not empty, no surrounding spaces; a username has no '/' either."""
+    if name is None:
+        return
+    if not name.strip() or name != name.strip():
+        raise invalid_option(option, "%r is not a valid name: it must not be empty nor start or end with a space" % name)
+    if username and "/" in name:
+        raise invalid_option(option, "%r is not a valid username: it must not contain '/'" % name)
 
 
 def validate_names(option, names):

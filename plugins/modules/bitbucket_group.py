@@ -124,14 +124,14 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._identity imp
     add_users_to_group,
     caller_name,
     check_changeable,
-    converge_membership,
     find_group,
     group_members,
     is_caller,
     name_key,
-    plan_membership,
     refuse_lockout,
     remove_user_from_group,
+    sync_membership,
+    validate_name,
     validate_names,
 )
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, invalid_option, run_module
@@ -149,9 +149,7 @@ MODULE_SPEC = dict(
 
 
 def validate(params):
-    name = params["name"]
-    if not name.strip() or name != name.strip():
-        raise invalid_option("name", "%r is not a group name: it must not be empty nor start or end with a space" % name)
+    validate_name("name", params["name"])
     validate_names("members", params["members"])
     if params["state"] == "absent":
         if params["members"] is not None:
@@ -210,27 +208,28 @@ def converge_members(context, group, created, caller):
     params = context.params
     client = context.client
     name = group["name"]
-    desired = params["members"] or []
     current = {} if created else {name_key(user["name"]): user for user in group_members(client, name)}
-    names = [user["name"] for user in current.values()]
-    to_add, to_remove, after = plan_membership(names, desired, params["purge_members"])
-    for username in to_remove:
-        check_changeable(current[name_key(username)], "groups")
-        if is_caller(caller, username):
-            refuse_lockout(
-                params["force"],
-                "purge_members",
-                "this removes %s, the user running the task, from %s, which may hold the permissions it runs with" % (caller, name),
-            )
-    if (to_add or to_remove) and not context.check_mode:
-        converge_membership(
-            to_add,
-            to_remove,
-            add=lambda users: add_users_to_group(client, name, users),
-            remove=lambda username: remove_user_from_group(client, username, name),
-            replan=lambda: plan_membership([user["name"] for user in group_members(client, name)], desired, params["purge_members"])[:2],
-        )
-    return sorted(names, key=name_key), after, bool(to_add or to_remove)
+
+    def check(_to_add, to_remove):
+        for username in to_remove:
+            check_changeable(current[name_key(username)], "groups")
+            if is_caller(caller, username):
+                refuse_lockout(
+                    params["force"],
+                    "purge_members",
+                    "this removes %s, the user running the task, from %s, which may hold the permissions it runs with" % (caller, name),
+                )
+
+    return sync_membership(
+        context,
+        [user["name"] for user in current.values()],
+        params["members"] or [],
+        params["purge_members"],
+        add=lambda users: add_users_to_group(client, name, users),
+        remove=lambda username: remove_user_from_group(client, username, name),
+        reread=lambda: [user["name"] for user in group_members(client, name)],
+        check=check,
+    )
 
 
 def converge(context):

@@ -213,15 +213,15 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._identity imp
     add_groups_to_user,
     caller_name,
     check_changeable,
-    converge_membership,
     explain_token_refusal,
     find_user,
     groups_of_user,
     is_caller,
     name_key,
-    plan_membership,
     refuse_lockout,
     remove_user_from_group,
+    sync_membership,
+    validate_name,
     validate_names,
 )
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, changed_fields, invalid_option, run_module
@@ -260,9 +260,7 @@ def random_password():
 
 def validate(params):
     for option in ("name", "rename_from"):
-        value = params[option]
-        if value is not None and (not value.strip() or value != value.strip() or "/" in value):
-            raise invalid_option(option, "%r is not a username: it must not be empty, contain '/' or start or end with a space" % value)
+        validate_name(option, params[option], username=True)
     if params["rename_from"] is not None and name_key(params["rename_from"]) == name_key(params["name"]):
         raise invalid_option("rename_from", "is the same user as name; give the current username of the user to rename")
     if params["display_name"] is not None and not params["display_name"].strip():
@@ -403,28 +401,27 @@ def converge_groups(context, user, read_as, caller):
     """Make the memberships right: ``(before, after, changed)`` as sorted names."""
     params = context.params
     client = context.client
-    desired = params["groups"] or []
-    current = groups_of_user(client, read_as) if read_as is not None else []
-    to_add, to_remove, after = plan_membership(current, desired, params["purge_groups"])
-    if not (to_add or to_remove):
-        return current, after, False
-    check_changeable(user, "groups")
-    if to_remove and is_caller(caller, user["name"]):
-        refuse_lockout(
-            params["force"],
-            "purge_groups",
-            "this removes %s, the user running the task, from %s, which may hold the permissions it runs with" % (user["name"], ", ".join(to_remove)),
-        )
-    if not context.check_mode:
-        name = user["name"]
-        converge_membership(
-            to_add,
-            to_remove,
-            add=lambda groups: add_groups_to_user(client, name, groups),
-            remove=lambda group: remove_user_from_group(client, name, group),
-            replan=lambda: plan_membership(groups_of_user(client, name), desired, params["purge_groups"])[:2],
-        )
-    return current, after, True
+    name = user["name"]
+
+    def check(_to_add, to_remove):
+        check_changeable(user, "groups")
+        if to_remove and is_caller(caller, name):
+            refuse_lockout(
+                params["force"],
+                "purge_groups",
+                "this removes %s, the user running the task, from %s, which may hold the permissions it runs with" % (name, ", ".join(to_remove)),
+            )
+
+    return sync_membership(
+        context,
+        groups_of_user(client, read_as) if read_as is not None else [],
+        params["groups"] or [],
+        params["purge_groups"],
+        add=lambda groups: add_groups_to_user(client, name, groups),
+        remove=lambda group: remove_user_from_group(client, name, group),
+        reread=lambda: groups_of_user(client, name),
+        check=check,
+    )
 
 
 def delete(context, user, caller):

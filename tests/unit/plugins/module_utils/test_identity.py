@@ -15,6 +15,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._identity imp
     memberships,
     plan_membership,
     refuse_lockout,
+    validate_name,
     validate_names,
 )
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure
@@ -153,3 +154,13 @@ def test_explain_token_refusal_only_for_a_401_with_a_token():
     assert "authenticate with username and password" in explain_token_refusal(exc, {"token": "t"}).message
     other = BitbucketError("POST /x: HTTP 401: no", status=401)
     assert explain_token_refusal(other, {"token": None, "username": "u"}).message == "POST /x: HTTP 401: no"
+
+
+def test_validate_name():
+    validate_name("name", None)
+    validate_name("name", "team/a")  # a group name may hold a slash
+    with pytest.raises(ModuleFailure, match="must not contain '/'"):
+        validate_name("name", "team/a", username=True)
+    for bad in ("", " lead", "trail "):
+        with pytest.raises(ModuleFailure, match="must not be empty nor start or end with a space"):
+            validate_name("name", bad)
