@@ -220,3 +220,14 @@ def test_a_missing_group_is_an_empty_list(http, run_info):
 
     assert run_info(bitbucket_group_info, dict(name="ghosts", include_members=True))["groups"] == []
     http.assert_done()
+
+
+def test_the_user_directory_as_a_bare_list_is_accepted_too(http, run_info):
+    # API-MAP section 7 #17: the 9.4 document declares GET /api/latest/users as one RestApplicationUser; servers
+    # answer a standard page. A JSON array is taken as the whole answer as well (API-MAP 1.5 "bare list").
+    http.expect(Call("GET", API + "/users", query=[("group", "devs"), ("start", 0), ("limit", 1000)], body=[basic_user("alice"), basic_user("bob")]))
+
+    result = run_info(bitbucket_user_info, dict(group="devs"))
+
+    assert [user["name"] for user in result["users"]] == ["alice", "bob"]
+    http.assert_done()
