@@ -85,7 +85,7 @@ class SpecDefect:
     * ``list_of``: the 200 response is a standard page or a JSON array of this component schema;
     * ``patches``: ``(component, property, keywords)`` merged into a converted component property schema;
     * ``statuses``: extra statuses accepted on operations that do not document them, the body checked against
-      ``status_schema`` (unchecked when None).
+      ``status_schema`` (unchecked when None); on the entry's ``operations`` only when it lists some, else everywhere.
     """
 
     key: str
@@ -246,6 +246,17 @@ KNOWN_SPEC_DEFECTS = (
                "(a token id, the group or user named by 'context'), also on the operations whose generated "
                "document leaves 404 out. Accepted everywhere with that body.",
         statuses=(404,),
+        status_schema=_REST_ERRORS,
+    ),
+    SpecDefect(
+        key="user-settings-malformed-400",
+        source="seed 003 (user settings: 'string', 'boolean', 'number' values); API-MAP 3.26",
+        reason="POST /api/latest/users/{userSlug}/settings documents only 204 and 401, but its body is a map of string, "
+               "boolean or number values: a map holding another value (an object, a list) or a blank key is refused "
+               "with 400 and a RestErrors body, as the core API refuses malformed input everywhere else. Accepted on "
+               "that operation only.",
+        operations=(("POST", "/api/latest/users/{userSlug}/settings"),),
+        statuses=(400,),
         status_schema=_REST_ERRORS,
     ),
     SpecDefect(
@@ -604,7 +615,7 @@ class Contract:
         self.defects = tuple(defects)
         self._rules = frozenset(defect.key for defect in self.defects)
         self._converter = _Converter(self._rules)
-        self._extra_statuses = {status: defect for defect in self.defects for status in defect.statuses}
+        self._extra_statuses = {status: defect for defect in self.defects if not defect.operations for status in defect.statuses}
         self._by_operation = {}
         for defect in self.defects:
             for method, template in defect.operations:
@@ -774,7 +785,9 @@ class Contract:
 
         responses = operation.spec.get("responses", {})
         response = responses.get(str(status))
-        extra = self._extra_statuses.get(int(status)) if response is None else None
+        extra = None
+        if response is None:
+            extra = next((defect for defect in operation.defects if int(status) in defect.statuses), None) or self._extra_statuses.get(int(status))
         if extra is not None:
             if extra.status_schema is not None:
                 validator = self._validator(("extra", int(status)), extra.status_schema)

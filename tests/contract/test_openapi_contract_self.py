@@ -310,3 +310,13 @@ def test_read_only_flags_do_not_constrain_requests(contract):
 def test_mesh_nodes_and_jit_users_are_lists(contract):
     assert contract.check_response("GET", "/rest/api/latest/admin/git/mesh/nodes", 200, [{"id": "1", "name": "mesh-1"}]) == []
     assert contract.check_response("GET", "/rest/authconfig/latest/jit-users", 200, page([])) == []
+
+
+def test_an_operation_scoped_status_is_accepted_on_that_operation_only(contract, raw_contract):
+    # user-settings-malformed-400: a 400 with a RestErrors body on the settings POST, nowhere else.
+    settings = "/rest/api/latest/users/alice/settings"
+    assert contract.check_response("POST", settings, 400, ERRORS) == []
+    assert parts(contract.check_response("POST", settings, 400, {"unexpected": "shape"})) == ["response-body"]
+    assert parts(raw_contract.check_response("POST", settings, 400, ERRORS)) == ["status"]
+    assert parts(contract.check_response("GET", settings, 400, ERRORS)) == ["status"]
+    assert parts(contract.check_response("POST", "/rest/api/latest/admin/groups/add-users", 400, ERRORS)) == ["status"]

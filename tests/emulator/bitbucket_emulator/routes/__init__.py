@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import access_tokens, global_permissions, groups, project_permissions, projects, repository_permissions, system, users
+from . import access_tokens, global_permissions, groups, project_permissions, projects, repository_permissions, system, user_settings, users
 
 ROUTES = (
     system.ROUTES
@@ -13,4 +13,5 @@ ROUTES = (
     + project_permissions.ROUTES
     + repository_permissions.ROUTES
     + access_tokens.ROUTES
+    + user_settings.ROUTES
 )
