@@ -191,3 +191,21 @@ def test_users_control_validates_and_removes(api, client):
     assert client.delete("/_emulator/users/lee").status_code == 404
     assert api.get("/rest/api/latest/users/lee").status_code == 404
     assert client.get("/_emulator/users").status_code == 405
+
+
+def test_a_global_grant_beyond_the_limit_is_403_and_changes_nothing(api, client):
+    # spec setPermissionForUsers / setPermissionForGroups: 403 "would exceed the server's license limits".
+    api.make_user("fay", default_group=False)
+    api.make_user("gus", default_group=False)
+    client.post("/_emulator/license", json={"licensed_user_limit": 2})
+    grants = "/rest/api/latest/admin/permissions/users"
+    assert api.put(grants, query_string={"name": "fay", "permission": "LICENSED_USER"}).status_code == 204
+    refused = api.put(grants, query_string={"name": "gus", "permission": "PROJECT_CREATE"})
+    assert refused.status_code == 403
+    assert "license limits" in refused.json["errors"][0]["message"]
+    assert [entry["user"]["name"] for entry in api.get(grants).json["values"] if entry["user"]["name"] == "gus"] == []
+    # A user already licensed may be promoted at the limit: it licenses no one new.
+    assert api.put(grants, query_string={"name": "fay", "permission": "ADMIN"}).status_code == 204
+    api.post(GROUPS, query_string={"name": "newcomers"})
+    api.post("/rest/api/latest/admin/groups/add-users", json={"group": "newcomers", "users": ["gus"]})
+    assert api.put("/rest/api/latest/admin/permissions/groups", query_string={"name": "newcomers", "permission": "LICENSED_USER"}).status_code == 403
