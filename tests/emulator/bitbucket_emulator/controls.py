@@ -19,6 +19,9 @@ POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the cloc
 POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
                                             repository record (no repository REST API yet).
 DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
+GET      /_emulator/ssh                     the SSH settings (ssh_control.py).
+POST     /_emulator/ssh                     ``{"enabled", "access_keys_enabled", "port", "base_url"}``
+                                            (any of them) changes the SSH settings until the reset.
 =======  =================================  ====================================================
 """
 
@@ -28,6 +31,7 @@ import json
 
 from werkzeug.wrappers import Response
 
+from . import ssh_control
 from .faults import FaultError
 from .web import parse_json, parse_version
 
@@ -189,4 +193,5 @@ _HANDLERS = {
     "faults": _faults,
     "clock": _clock,
     "repos": _repos,
+    "ssh": ssh_control.handle,
 }

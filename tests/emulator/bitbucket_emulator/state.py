@@ -14,6 +14,8 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from .sshkeys import KeyStore, SshSettings, host_key_blob
+
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
 DEFAULT_GROUP = "stash-users"
@@ -160,6 +162,10 @@ class State:
         self.projects = {}    # id -> Project
         self.tokens = {}      # id -> AccessToken
         self.clock_offset_ms = 0
+        # SSH user keys, access keys and their grants, and the SSH settings (API-MAP 3.7, 3.8).
+        self.ssh = KeyStore(settings=SshSettings(host_key_blob(self._seed)))
+        # The administrator's maximum expiry of HTTP access tokens, in days (seed 002; API-MAP 3.6).
+        self.token_max_expiry_days = None
         self._next_user_id = 1
         self._next_project_id = 1
         self._next_repo_id = 1
@@ -406,4 +412,6 @@ class State:
             "projects": projects,
             "tokens": tokens,
             "clock_offset_ms": self.clock_offset_ms,
+            **self.ssh.dump(self),
+            "token_policy": {"max_expiry_days": self.token_max_expiry_days},
         }
