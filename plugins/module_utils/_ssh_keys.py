@@ -25,7 +25,9 @@ import re
 import struct
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError, rest_path
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, invalid_option
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._reconcile import reconcile
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import guarded_write
 
 # Key type names are lower-case words joined by '-', with an optional '@domain' (RFC 4253 6.6, 4251 6).
 _KEY_TYPE = re.compile(r"^[a-z0-9][a-z0-9.-]*(@[a-z0-9.-]+)?$")
@@ -161,7 +163,10 @@ def parse_key_items(items, option="keys"):
 
 
 def describe(key):
-    """A key named for messages: its label (or comment) and its fingerprint."""
+    """A key named for messages: its label (or comment) and its fingerprint. Takes a PublicKey, a
+    ``RestSshKey`` or a ``RestSshAccessKey`` (whose ``key`` is the ``RestSshKey``)."""
+    if isinstance(key, dict) and isinstance(key.get("key"), dict):
+        key = key["key"]
     name = key.comment if isinstance(key, PublicKey) else (key.get("label") or "")
     fingerprint = key.ssh_keygen_fingerprint if isinstance(key, PublicKey) else SHA256_PREFIX + (identity_of(key) or "?")
     return "%s (%s)" % (name, fingerprint) if name else fingerprint
@@ -244,18 +249,76 @@ def _locate_as_access_key(client, fingerprint, budget):
     return None
 
 
-def explain_conflict(exc, client, key):
+def explain_conflict(exc, client, key, only_if_found=False):
     """Bitbucket's "already exists" answer with where the key is used, when that can be found.
 
     Returns ``exc`` with the explanation appended, so a caller writes ``raise explain_conflict(...)``.
+    ``only_if_found``: add nothing unless the key is found (for a 400, which may have other causes).
     """
     where = locate_key(client, key.fingerprint)
     if where:
         exc.message += " - the key %s is already registered: %s. A key can be registered once, as a user key or as an access key." % (
             key.ssh_keygen_fingerprint, where)
-    else:
+    elif not only_if_found:
         exc.message += (
             " - the key %s is already registered, but not as a key these credentials can read (user keys need ADMIN, access keys "
             "PROJECT_ADMIN or REPO_ADMIN). A key can be registered once, as a user key or as an access key." % key.ssh_keygen_fingerprint
         )
     return exc
+
+
+# -- a list of keys per task ----------------------------------------------------------------------
+
+KEY_ITEM_OPTIONS = dict(
+    key=dict(type="str", required=True, no_log=False),
+    label=dict(type="str"),
+)
+
+
+def plan_keys(parsed, current, identity, differs, purge=False, absent=False):
+    """Desired ``[(item, PublicKey)]`` against the ``current`` entries, matched by fingerprint.
+
+    ``identity(entry)`` gives the fingerprint of a current entry; ``differs(entry, item)`` whether a listed
+    key that exists needs a change. With ``absent``, the listed keys that exist are the ones to delete.
+    """
+    def key(thing):
+        return thing[1].fingerprint if isinstance(thing, tuple) else identity(thing)
+
+    if absent:
+        listed = {pk.fingerprint for _item, pk in parsed}
+        return reconcile([], current, key=key, purge=True, keep=lambda entry: identity(entry) not in listed)
+    return reconcile(parsed, current, key=key, equal=lambda entry, wanted: not differs(entry, wanted[0]), purge=purge)
+
+
+def refuse_removing_every_key(plan, parsed, current, force, owner):
+    """The guard against a purge with an empty list: it would take away every key of ``owner``."""
+    if parsed or not plan.delete or force or len(plan.delete) < len(current):
+        return
+    raise ModuleFailure(
+        "purge with an empty keys list would remove all %d SSH keys of %s (%s); nothing was changed. Set force: true to remove them all."
+        % (len(plan.delete), owner, ", ".join(describe(entry) for entry in plan.delete)),
+        invalid_option="keys",
+    )
+
+
+class _Gone:
+    """What a re-read returns when a deleted key is no longer there: the delete landed."""
+
+
+GONE = _Gone()
+
+
+def create_once(create, relist, identity, fingerprint):
+    """Create a key; after an answer that may have been lost, find it in a fresh listing before trying again."""
+    def read():
+        return next((entry for entry in relist() if identity(entry) == fingerprint), None)
+
+    return guarded_write(create, read, landed=lambda _entry: True)
+
+
+def delete_once(delete, relist, identity, fingerprint):
+    """Delete a key; after an answer that may have been lost, a fresh listing tells whether it is gone."""
+    def read():
+        return GONE if all(identity(entry) != fingerprint for entry in relist()) else None
+
+    guarded_write(delete, read, landed=lambda _marker: True)
