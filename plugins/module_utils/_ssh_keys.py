@@ -85,10 +85,10 @@ def parse_public_key(text):
     try:
         raw = base64.b64decode(parts[1].encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
-        raise ValueError("the key data after %s is not valid base64" % key_type) from None
+        raise ValueError("has key data after %s that is not valid base64" % key_type) from None
     embedded = _embedded_type(raw)
     if embedded is None:
-        raise ValueError("the key data after %s is not an SSH public key" % key_type)
+        raise ValueError("has key data after %s that is not an SSH public key" % key_type)
     if embedded != key_type:
         raise ValueError("says %s, but its key data is a %s key" % (key_type, _short(embedded)))
     comment = parts[2].strip() if len(parts) > 2 else ""

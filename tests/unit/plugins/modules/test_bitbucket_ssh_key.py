@@ -325,7 +325,7 @@ def test_a_refused_single_delete_says_that_it_needs_admin(http, run_module):
 @pytest.mark.parametrize(
     "params, option, words",
     [
-        (dict(keys=[{"key": "ssh-ed25519 AAAA#"}]), "keys", "item 1: the key the key data after ssh-ed25519 is not valid base64"),
+        (dict(keys=[{"key": "ssh-ed25519 AAAA#"}]), "keys", "item 1: the key has key data after ssh-ed25519 that is not valid base64"),
         (dict(keys=[{"key": LAPTOP}, {"key": LAPTOP.rsplit(" ", 1)[0] + " other"}]), "keys", "items 1 and 2 are the same key"),
         (dict(keys=[{"key": LAPTOP, "label": " "}]), "keys", "item 1: the label must not be empty"),
         (dict(keys=[{"key": LAPTOP, "expiry_days": 0}]), "keys", "item 1: expiry_days must be 1 or more"),
