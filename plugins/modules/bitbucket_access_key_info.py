@@ -35,7 +35,6 @@ options:
     description:
       - Only this public key (type and key data; the comment does not matter), found among the keys of O(project) or O(repository).
     type: str
-    no_log: false
   key_id:
     description:
       - Only the access key with this id. With O(project), the key as the project or repository has it; without, only where it is used.

@@ -107,10 +107,11 @@ def run(context):
     wanted = params["max_expiry_days"] if params["state"] == "present" else None
     changed = current != wanted
     if changed and not context.check_mode:
-        if wanted is None:
-            write = lambda: client.delete(POLICY)  # noqa: E731
-        else:
-            write = lambda: client.put(POLICY, json=dict(maxExpiryDays=wanted))  # noqa: E731
+        def write():
+            if wanted is None:
+                return client.delete(POLICY)
+            return client.put(POLICY, json=dict(maxExpiryDays=wanted))
+
         try:
             # A write whose answer is lost is checked by reading the setting again (DESIGN "reliability").
             guarded_write(write, lambda: read_max_expiry(client) == wanted or None, landed=lambda _same: True)

@@ -24,7 +24,6 @@ options:
     description:
       - Return only the key that is this public key (type and key data; the comment does not matter).
     type: str
-    no_log: false
   key_id:
     description:
       - Return only the key with this id, whoever it belongs to. Bitbucket documents that this needs ADMIN.

@@ -135,7 +135,7 @@ def _check_numbers(key_type, reader):
         return bits
     if key_type == "ssh-dss":
         p = reader.mpint()
-        for _ in range(3):
+        for _q_g_y in range(3):
             reader.mpint()
         if p.bit_length() != DSA_BITS:
             raise KeyRejected(f"DSA keys must be {DSA_BITS} bits long.")

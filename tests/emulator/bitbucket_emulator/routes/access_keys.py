@@ -166,7 +166,7 @@ def add_key(ctx, project_key, repository_slug=None):
     # seed 001 addForProject: the project/repository objects of the body are ignored, the URL decides.
     key_body = body.get("key")
     if not isinstance(key_body, dict):
-        raise bad_request("The access key must hold a key: {\"key\": {\"text\": ...}, \"permission\": ...}.", "key")
+        raise bad_request("The access key must hold a key object with the key's text, and a permission.", "key")
     permission = _permission(scope, body.get("permission"))
     parsed, label, expiry_days = validate_new_key(ctx, key_body, "key.")
     key = state.ssh.find(parsed.fingerprint)

@@ -457,8 +457,8 @@ run_main = functools.partial(main_of, bitbucket_access_key)
 def test_main_in_check_mode_reads_only(monkeypatch, capsys, http):
     http.expect(listing(access_key(CI, 7, "PROJECT_READ")))
 
-    code, output = run_main(monkeypatch, capsys, http, dict(url=BASE_URL, token="unit-test-token", project="PLAT",
-                                                             keys=[{"key": CI, "permission": "PROJECT_WRITE"}], _ansible_check_mode=True))
+    args = dict(url=BASE_URL, token="unit-test-token", project="PLAT", keys=[{"key": CI, "permission": "PROJECT_WRITE"}], _ansible_check_mode=True)
+    code, output = run_main(monkeypatch, capsys, http, args)
 
     assert code == 0
     assert output["changed"] is True
