@@ -291,7 +291,9 @@ def run(context):
     for entry, (item, pk) in plan.update:
         changes = differences(entry, item)
         if params["recreate_on_change"]:
-            recreate.append((entry, item, pk))
+            # The replacement keeps what the task does not set: only the fields that differ change.
+            kept = dict(label=entry.get("label"), expiry_days=entry.get("expiryDays"))
+            recreate.append((entry, dict(item, **{name: item[name] if item[name] is not None else kept[name] for name in kept}), pk))
             continue
         found = ", ".join("%s %r, not %r" % (name, have, want) for name, (have, want) in sorted(changes.items()))
         context.warn(

@@ -194,7 +194,7 @@ def test_a_replacement_that_fails_puts_the_old_key_back(http, run_module):
     http.expect(
         listing(server_key(LAPTOP, 11, label="laptop", expiry_days=90)),
         delete(11),
-        add(LAPTOP, None, label="work", status=400, body=errors("The label is too long.", context="label")),
+        add(LAPTOP, None, label="work", expiry_days=90, status=400, body=errors("The label is too long.", context="label")),
         add(LAPTOP, server_key(LAPTOP, 22, label="laptop", expiry_days=90), label="laptop", expiry_days=90),
     )
 
@@ -483,3 +483,16 @@ def test_main_refuses_invalid_options_without_any_call(monkeypatch, capsys, http
     assert code == 1
     assert words in output["msg"]
     assert http.calls == []
+
+
+@CHECK_MODES
+def test_a_replacement_keeps_the_label_the_task_does_not_set(http, run_module, check_mode):
+    replaced = server_key(LAPTOP, 23, label="work", expiry_days=60)
+    expect(http, [listing(server_key(LAPTOP, 11, label="work", expiry_days=30)), delete(11), add(LAPTOP, replaced, label="work", expiry_days=60)],
+           check_mode)
+
+    result = run_module(dict(user="alice", keys=[{"key": LAPTOP, "expiry_days": 60}], recreate_on_change=True), check_mode=check_mode)
+
+    assert result["changed"] is True
+    assert result["diff"]["after"]["ssh_keys"] == [diff_entry(LAPTOP, "work", 60)]
+    http.assert_done()
