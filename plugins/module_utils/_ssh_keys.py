@@ -57,6 +57,12 @@ class PublicKey:
         return SHA256_PREFIX + self.fingerprint
 
 
+def check_key_id(key_id, option="key_id"):
+    """Key ids are positive numbers (RestSshKey.id, int32): any other cannot name a key."""
+    if key_id is not None and not 0 < key_id < 2 ** 31:
+        raise invalid_option(option, "%s is not a key id: key ids are positive numbers below 2^31" % key_id)
+
+
 def fingerprint_of_blob(raw):
     """Bitbucket's fingerprint of a decoded key blob: base64 of its SHA-256, without padding."""
     return base64.b64encode(hashlib.sha256(raw).digest()).decode("ascii").rstrip("=")

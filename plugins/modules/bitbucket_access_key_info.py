@@ -111,7 +111,7 @@ http_trace:
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._access_keys import Scope, entry_identity, entry_view
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import rest_path
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._ssh_keys import parse_public_key
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._ssh_keys import check_key_id, parse_public_key
 
 MODULE_SPEC = dict(
     argument_spec=dict(
@@ -140,6 +140,7 @@ def run(context):
     params = context.params
     if params["effective"] and not params["repository"]:
         raise invalid_option("effective", "only with repository: it adds the project's keys to a repository's")
+    check_key_id(params["key_id"])
     wanted = None
     if params["key"] is not None:
         try:

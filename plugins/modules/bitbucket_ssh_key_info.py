@@ -78,7 +78,7 @@ http_trace:
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import rest_path
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._ssh_keys import identity_of, parse_public_key, public_view
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._ssh_keys import check_key_id, identity_of, parse_public_key, public_view
 
 MODULE_SPEC = dict(
     argument_spec=dict(
@@ -92,6 +92,7 @@ MODULE_SPEC = dict(
 
 def run(context):
     params = context.params
+    check_key_id(params["key_id"])
     wanted = None
     if params["key"] is not None:
         try:

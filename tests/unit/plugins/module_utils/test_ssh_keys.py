@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._ssh_keys import (
+    check_key_id,
     explain_conflict,
     identity_of,
     locate_key,
@@ -194,3 +195,15 @@ def test_a_server_error_during_the_search_is_not_hidden(http, make_client):
     with pytest.raises(BitbucketError) as caught:
         locate_key(make_client(), "x")
     assert caught.value.status == 500
+
+
+@pytest.mark.parametrize("key_id", [0, -1, -(10 ** 12), 2 ** 31])
+def test_a_key_id_that_cannot_exist_is_refused_naming_the_option(key_id):
+    with pytest.raises(ModuleFailure) as caught:
+        check_key_id(key_id)
+    assert caught.value.details == {"invalid_option": "key_id"}
+
+
+def test_a_key_id_that_can_exist_passes():
+    check_key_id(1)
+    check_key_id(None)
