@@ -19,10 +19,15 @@ GET      /_emulator/faults                  active faults.
 POST     /_emulator/faults                  add faults (see faults.py for the document).
 DELETE   /_emulator/faults                  remove every fault.
 GET      /_emulator/clock                   ``{"now": ms, "offset_ms": ms}``.
-POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the clock (token expiry).
+POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the clock (token expiry);
+                                            ``{"freeze_at_ms": T}`` stops it at T (rate-limit
+                                            buckets and reject times stand still), ``null`` thaws it.
 POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
                                             repository record (no repository REST API yet).
 DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
+POST     /_emulator/licenses                a test licence (license_codec.py), not installed:
+                                            ``{"users": N, "expiry": "yyyy-mm-dd"|null, "server_id",
+                                            "sen", "product", ...}`` -> ``{"license": TEXT}``.
 =======  =================================  ====================================================
 """
 
@@ -32,6 +37,7 @@ import json
 
 from werkzeug.wrappers import Response
 
+from . import license_codec
 from .faults import FaultError
 from .web import parse_json, parse_version
 
@@ -174,15 +180,24 @@ def _clock(app, request, method, rest):
         body, error = _body(request)
         if error:
             return error
-        advance = body.get("advance_ms") if isinstance(body, dict) else None
+        if not isinstance(body, dict) or not body or set(body) - {"advance_ms", "freeze_at_ms"}:
+            return _error(400, "the body must be {\"advance_ms\": <integer>} and/or {\"freeze_at_ms\": <epoch ms>|null}")
+        advance = body.get("advance_ms", 0)
         if isinstance(advance, bool) or not isinstance(advance, int):
             return _error(400, "the body must be {\"advance_ms\": <integer>}")
+        frozen = body.get("freeze_at_ms")
+        if "freeze_at_ms" in body and frozen is not None and (isinstance(frozen, bool) or not isinstance(frozen, int) or frozen < 0):
+            return _error(400, "freeze_at_ms must be epoch milliseconds, or null to let the clock run again")
         with app.lock:
+            if "freeze_at_ms" in body:
+                # Freezing (or thawing) starts from no offset: the clock then reads exactly freeze_at_ms.
+                app.state.frozen_at_ms = frozen
+                app.state.clock_offset_ms = 0
             app.state.clock_offset_ms += advance
     elif method != "GET":
         return _error(405, "use GET or POST /_emulator/clock")
     with app.lock:
-        return _reply(200, {"now": app.state.now_ms(), "offset_ms": app.state.clock_offset_ms})
+        return _reply(200, {"now": app.state.now_ms(), "offset_ms": app.state.clock_offset_ms, "frozen": app.state.frozen_at_ms is not None})
 
 
 def _repos(app, request, method, rest):
@@ -212,6 +227,27 @@ def _repos(app, request, method, rest):
     return _error(405, "use POST /_emulator/repos or DELETE /_emulator/repos/{project}/{slug}")
 
 
+def _licenses(app, request, method, rest):
+    # Test licences are minted here, never committed (docs/emulator.md "Licences"); nothing is installed.
+    if method != "POST" or rest:
+        return _error(405, "use POST /_emulator/licenses")
+    body, error = _body(request)
+    if error:
+        return error
+    body = {} if body is None else body
+    allowed = {"users", "expiry", "maintenance_expiry", "created", "purchased", "server_id", "sen", "product", "properties"}
+    if not isinstance(body, dict) or set(body) - allowed:
+        return _error(400, "the body may hold %s" % ", ".join(sorted(allowed)))
+    users = body.get("users", 10)
+    if isinstance(users, bool) or not isinstance(users, int):
+        return _error(400, "users must be an integer (-1 for unlimited)")
+    extra = body.get("properties") or {}
+    if not isinstance(extra, dict):
+        return _error(400, "properties must be an object of licence properties")
+    arguments = {key: body[key] for key in ("expiry", "maintenance_expiry", "created", "purchased", "server_id", "sen", "product") if key in body}
+    return _reply(200, {"license": license_codec.make_license(users=users, **arguments, **extra)})
+
+
 _HANDLERS = {
     "reset": _reset,
     "settings": _settings,
@@ -221,4 +257,5 @@ _HANDLERS = {
     "faults": _faults,
     "clock": _clock,
     "repos": _repos,
+    "licenses": _licenses,
 }
