@@ -223,7 +223,8 @@ def plan_overrides(client, params):
     for item in params["users"]:
         if item["state"] == "absent" and override_key(item) in current:
             removals.setdefault(override_key(item), current[override_key(item)])
-    return current, plan.create + [want for _have, want in plan.update], list(removals.values())
+    # An update names the user as Bitbucket does; the user's spelling may differ in case.
+    return current, plan.create + [dict(want, name=have["name"]) for have, want in plan.update], list(removals.values())
 
 
 def write_overrides(client, settings, removals):
