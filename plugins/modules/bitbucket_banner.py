@@ -16,7 +16,8 @@ description:
   - Only the options you set are compared and changed; Bitbucket takes the banner whole, so the others are sent as they are.
   - Bitbucket shows a disabled banner to nobody and reads it back as no banner at all. A disabled banner and no banner are therefore
     the same to this module. O(enabled=false) on an instance that shows no banner changes nothing; it does not store the message for
-    later. O(state=absent) on an instance that shows no banner changes nothing either.
+    later. O(state=absent) on an instance that shows no banner changes nothing either. Enabling a banner that was disabled makes
+    it anew, so give its O(message) (and O(audience), if not V(ALL)) again.
 options:
   message:
     description:

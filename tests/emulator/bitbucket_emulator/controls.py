@@ -28,6 +28,7 @@ DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
 POST     /_emulator/licenses                a test licence (license_codec.py), not installed:
                                             ``{"users": N, "expiry": "yyyy-mm-dd"|null, "server_id",
                                             "sen", "product", ...}`` -> ``{"license": TEXT}``.
+DELETE   /_emulator/licenses/installed      removes the installed licence (the API has no DELETE).
 =======  =================================  ====================================================
 """
 
@@ -229,8 +230,14 @@ def _repos(app, request, method, rest):
 
 def _licenses(app, request, method, rest):
     # Test licences are minted here, never committed (docs/emulator.md "Licences"); nothing is installed.
+    if method == "DELETE" and rest == ["installed"]:
+        # The REST API cannot remove a licence (seed 003 has no DELETE): a test that needs an unlicensed
+        # instance removes it here, without resetting anything else.
+        with app.lock:
+            app.state.license = None
+        return _reply(204)
     if method != "POST" or rest:
-        return _error(405, "use POST /_emulator/licenses")
+        return _error(405, "use POST /_emulator/licenses or DELETE /_emulator/licenses/installed")
     body, error = _body(request)
     if error:
         return error

@@ -548,3 +548,11 @@ def test_reset_restores_every_system_setting(api, client):
     assert (state["banner"], state["license"], state["mail_server"], state["sender_address"], state["default_branch"]) == (None,) * 5
     assert state["rate_limits"]["enabled"] is False
     assert state["repository_policies"] == {"delete": "REPO_ADMIN", "archive": "REPO_ADMIN"}
+
+
+def test_the_installed_licence_is_removed_by_a_control_only(api, client):
+    api.post(LICENSE, json={"license": license_codec.make_license(users=5)})
+    assert api.delete(LICENSE).status_code == 405  # the REST API has no DELETE
+    assert client.delete("/_emulator/licenses/installed").status_code == 204
+    assert api.get(LICENSE).status_code == 404
+    assert client.get("/_emulator/licenses").status_code == 405
