@@ -73,7 +73,8 @@ extends_documentation_fragment:
   - bitbucket.datacenter.attributes.action_group
 notes:
   - Needs ADMIN.
-  - The overrides of users that share one setting are made in one request, whatever the list size; each removal is one request.
+  - New overrides that share one setting are made in one request, whatever the list size; each change of an existing override and
+    each removal is one request.
   - Whitelist the account that runs your automation, so that a large play is never slowed down by its own rate limit.
 seealso:
   - module: bitbucket.datacenter.bitbucket_rate_limit_info
@@ -129,12 +130,10 @@ users:
   elements: dict
   sample:
     - name: deployer
-      slug: deployer
       whitelisted: false
       capacity: 600
       fill_rate: 50
     - name: jenkins
-      slug: jenkins
       whitelisted: true
 http_trace:
   description: The HTTP requests the module made (method, path, query with secrets masked, status, duration). No bodies.
@@ -215,7 +214,7 @@ def same_override(have, want):
 
 
 def plan_overrides(client, params):
-    """``(current by key, overrides to set, overrides to remove)``."""
+    """``(current by key, overrides to create, overrides to update, overrides to remove)``."""
     current = {override_key(item): item for item in map(_rate_limits.override_fields, _rate_limits.read_overrides(client))}
     wanted = [wanted_override(item) for item in params["users"] if item["state"] == "present"]
     plan = reconcile(wanted, list(current.values()), key=override_key, equal=same_override, purge=params["purge"])
@@ -223,54 +222,63 @@ def plan_overrides(client, params):
     for item in params["users"]:
         if item["state"] == "absent" and override_key(item) in current:
             removals.setdefault(override_key(item), current[override_key(item)])
-    # An update names the user as Bitbucket does; the user's spelling may differ in case.
-    return current, plan.create + [dict(want, name=have["name"]) for have, want in plan.update], list(removals.values())
+    # An update names the user as Bitbucket does (the user's spelling may differ in case), by the slug it listed.
+    updates = [dict(want, name=have["name"], slug=have["slug"]) for have, want in plan.update]
+    return current, plan.create, updates, list(removals.values())
 
 
-def write_overrides(client, settings, removals):
-    # Users that share a setting are set in one request, by user name (the bulk resource, API-MAP 3.16). Setting an
-    # override is idempotent, so a gateway error may be retried.
+def override_body(item):
+    """The update request of seed 003: whitelisted, or the user's own bucket, never both."""
+    if item["whitelisted"]:
+        return dict(whitelisted=True)
+    return dict(settings=dict(capacity=item["capacity"], fillRate=item["fill_rate"]))
+
+
+def write_overrides(client, creates, updates, removals):
+    # New overrides that share a setting are made in one request, by user name (the bulk resource, API-MAP 3.16). An
+    # existing override is changed on its own resource, by the slug Bitbucket listed (API-MAP 3.16: prefer it). Setting
+    # an override is idempotent, so a gateway error may be retried.
     groups = {}
-    for item in settings:
+    for item in creates:
         groups.setdefault((item["whitelisted"], item.get("capacity"), item.get("fill_rate")), []).append(item["name"])
     for (whitelisted, capacity, fill_rate), names in sorted(groups.items(), key=lambda pair: (not pair[0][0], pair[0][1] or 0, pair[0][2] or 0)):
         body = dict(usernames=names)
-        if whitelisted:
-            body["whitelisted"] = True
-        else:
-            body["settings"] = dict(capacity=capacity, fillRate=fill_rate)
+        body.update(override_body(dict(whitelisted=whitelisted, capacity=capacity, fill_rate=fill_rate)))
         client.post(_rate_limits.USERS_PATH, json=body, idempotent=True)
+    for item in updates:
+        client.put(_rate_limits.user_path(item["slug"]), json=override_body(item))
     for item in removals:
         client.delete(_rate_limits.user_path(item["slug"]), missing_ok=True)  # 404: already gone (API-MAP 3.16)
 
 
 def listed(overrides):
-    return sorted(overrides.values(), key=lambda item: item["name"].lower())
+    """The overrides as returned and diffed: sorted by name, without the slug (unknown for a user not yet listed)."""
+    items = [{key: value for key, value in item.items() if key != "slug"} for item in overrides.values()]
+    return sorted(items, key=lambda item: item["name"].lower())
 
 
 def converge_overrides(context):
     client = context.client
     params = context.params
-    current, settings, removals = plan_overrides(client, params)
+    current, creates, updates, removals = plan_overrides(client, params)
     after = dict(current)
-    for item in settings:
-        have = current.get(override_key(item), {})
-        merged = dict(item, name=have.get("name", item["name"]), slug=have.get("slug", item["name"]))
-        after[override_key(item)] = merged
+    for item in creates:
+        after[override_key(item)] = item
+    for item in updates:
+        after[override_key(item)] = item
     for item in removals:
         after.pop(override_key(item), None)
-    changed = bool(settings or removals)
+    changed = bool(creates or updates or removals)
     if changed and not context.check_mode:
-        pending = [(settings, removals)]
+        pending = [(creates, updates, removals)]
 
         def write_pending():
             write_overrides(client, *pending[0])
 
         def read_what_is_left():
             # A write may land behind a lost answer: read again and make only what is still missing.
-            _current, left_settings, left_removals = plan_overrides(client, params)
-            pending[0] = (left_settings, left_removals)
-            return bool(left_settings or left_removals)
+            pending[0] = plan_overrides(client, params)[1:]
+            return any(pending[0])
 
         guarded_write(write_pending, read_what_is_left, landed=lambda still_changed: not still_changed)
     return changed, listed(current), listed(after)

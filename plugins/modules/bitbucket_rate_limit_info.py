@@ -15,6 +15,12 @@ description:
   - Returns the instance's rate-limit settings, every per-user override and the recent reject history (the users that were rate
     limited, how often and when last), reading every page.
 options:
+  user:
+    description:
+      - Read only this user's override, and the instance's settings, by user slug (usually the user name in lower case).
+      - Any user may read their own override; an ADMIN may read anyone's but a SYS_ADMIN's.
+      - Mutually exclusive with O(user_filter); the reject history is not read.
+    type: str
   user_filter:
     description:
       - Return only the overrides of users whose name, display name or e-mail address contains this text (Bitbucket's own filter).
@@ -30,7 +36,7 @@ extends_documentation_fragment:
   - bitbucket.datacenter.attributes.info_module
   - bitbucket.datacenter.attributes.action_group
 notes:
-  - Needs ADMIN.
+  - Needs ADMIN, but for O(user) (see there).
 seealso:
   - module: bitbucket.datacenter.bitbucket_rate_limit
 author:
@@ -63,6 +69,7 @@ settings:
 users:
   description:
     - The per-user overrides, sorted by name, as the module compares them. A whitelisted user has no capacity nor fill rate.
+    - With O(user), that user's override alone, or nothing when the user has none.
   returned: always
   type: list
   elements: dict
@@ -72,7 +79,7 @@ users:
       whitelisted: true
 history:
   description: The users rate limited recently, as Bitbucket returns them; C(lastRejectTime) is epoch milliseconds.
-  returned: always
+  returned: unless O(user) is set
   type: list
   elements: dict
   sample:
@@ -93,15 +100,22 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._module impor
 
 MODULE_SPEC = dict(
     argument_spec=dict(
+        user=dict(type="str"),
         user_filter=dict(type="str"),
         history_order=dict(type="str", choices=_rate_limits.HISTORY_ORDERS, default="NEWEST"),
     ),
+    mutually_exclusive=[("user", "user_filter")],
 )
 
 
 def run(context):
     params = context.params
     client = context.client
+    if params["user"] is not None:
+        # 404: the user has no override, or does not exist (seed 003) - either way, none to return.
+        entry = client.get(_rate_limits.user_path(params["user"]), missing_ok=True)
+        users = [_rate_limits.override_fields(entry)] if entry else []
+        return dict(changed=False, settings=client.get(_rate_limits.SETTINGS_PATH), users=users)
     overrides = [_rate_limits.override_fields(entry) for entry in _rate_limits.read_overrides(client, params["user_filter"])]
     return dict(
         changed=False,

@@ -33,11 +33,17 @@ def override(name, whitelisted=False, capacity=None, fill_rate=None, slug=None, 
     return entry
 
 
-def fields(name, whitelisted=False, capacity=None, fill_rate=None, slug=None):
-    item = {"name": name, "slug": slug or name.lower(), "whitelisted": whitelisted}
+def fields(name, whitelisted=False, capacity=None, fill_rate=None):
+    """An override as bitbucket_rate_limit returns it (no slug: a new user's is not known)."""
+    item = {"name": name, "whitelisted": whitelisted}
     if not whitelisted:
         item.update(capacity=capacity, fill_rate=fill_rate)
     return item
+
+
+def info_fields(name, whitelisted=False, capacity=None, fill_rate=None, slug=None):
+    """An override as bitbucket_rate_limit_info returns it, with the slug Bitbucket listed."""
+    return dict(fields(name, whitelisted, capacity, fill_rate), slug=slug or name.lower())
 
 
 def get_settings(body):
@@ -131,24 +137,65 @@ def test_overrides_that_share_a_setting_are_set_in_one_request_by_user_name(http
 
     assert result["changed"] is True
     assert result["users"] == [
-        {"name": "Build Bot", "slug": "Build Bot", "whitelisted": True},
-        {"name": "deployer", "slug": "deployer", "whitelisted": False, "capacity": 600, "fill_rate": 50},
-        {"name": "jenkins", "slug": "jenkins", "whitelisted": True},
+        {"name": "Build Bot", "whitelisted": True},
+        {"name": "deployer", "whitelisted": False, "capacity": 600, "fill_rate": 50},
+        {"name": "jenkins", "whitelisted": True},
     ]
     assert result["diff"]["before"] == {"users": []}
     assert "settings" not in result
     http.assert_done()
 
 
-@CHECK_MODES
-def test_an_override_is_updated_in_place(http, run_module, check_mode):
-    expect(http, [get_overrides(override("deployer", capacity=100, fill_rate=10)), bulk(["deployer"], whitelisted=True)], check_mode)
+def put_user(slug, body, status=200):
+    return Call("PUT", USERS + "/" + slug, json=body, status=status, body=errors("boom") if status >= 400 else {"user": user(slug), **body})
 
-    result = run_module(dict(users=[dict(name="DEPLOYER", whitelisted=True)]), check_mode=check_mode)
+
+@CHECK_MODES
+def test_an_existing_override_is_changed_on_its_own_resource_by_slug(http, run_module, check_mode):
+    # API-MAP 3.16: prefer the per-user PUT, which takes the slug Bitbucket listed.
+    expect(
+        http,
+        [
+            get_overrides(override("deployer", capacity=100, fill_rate=10), override("Build Bot", whitelisted=True, slug="build_bot")),
+            put_user("deployer", {"whitelisted": True}),
+            put_user("build_bot", {"settings": {"capacity": 5, "fillRate": 1}}),
+        ],
+        check_mode,
+    )
+
+    result = run_module(dict(users=[dict(name="DEPLOYER", whitelisted=True), dict(name="build bot", capacity=5, fill_rate=1)]), check_mode=check_mode)
 
     assert result["changed"] is True
-    assert result["users"] == [fields("deployer", whitelisted=True)]
-    assert result["diff"]["before"]["users"] == [fields("deployer", capacity=100, fill_rate=10)]
+    assert result["users"] == [fields("Build Bot", capacity=5, fill_rate=1), fields("deployer", whitelisted=True)]
+    assert result["diff"]["before"]["users"] == [fields("Build Bot", whitelisted=True), fields("deployer", capacity=100, fill_rate=10)]
+    http.assert_done()
+
+
+def test_creates_updates_and_removals_in_one_task(http, run_module):
+    http.expect(
+        get_overrides(override("deployer", capacity=100, fill_rate=10), override("old", whitelisted=True)),
+        bulk(["jenkins"], whitelisted=True),
+        put_user("deployer", {"settings": {"capacity": 200, "fillRate": 20}}),
+        delete("old"),
+    )
+
+    result = run_module(dict(users=[dict(name="jenkins", whitelisted=True), dict(name="deployer", capacity=200, fill_rate=20)], purge=True))
+
+    assert result["users"] == [fields("deployer", capacity=200, fill_rate=20), fields("jenkins", whitelisted=True)]
+    http.assert_done()
+
+
+def test_a_change_that_landed_behind_a_500_is_read_again_and_not_repeated(http, run_module):
+    http.expect(
+        get_overrides(override("deployer", capacity=100, fill_rate=10)),
+        put_user("deployer", {"whitelisted": True}, status=500),
+        get_overrides(override("deployer", whitelisted=True)),
+    )
+
+    result = run_module(dict(users=[dict(name="deployer", whitelisted=True)]))
+
+    assert "failed" not in result
+    assert result["changed"] is True
     http.assert_done()
 
 
@@ -349,7 +396,7 @@ def test_info_reads_settings_overrides_and_history(http, run_info, check_mode):
     assert result == {
         "changed": False,
         "settings": settings(enabled=True),
-        "users": [fields("deployer", capacity=600, fill_rate=50), fields("jenkins", whitelisted=True)],
+        "users": [info_fields("deployer", capacity=600, fill_rate=50), info_fields("jenkins", whitelisted=True)],
         "history": history,
         "warnings": [],
     }
@@ -378,3 +425,22 @@ def test_info_main_refuses_an_unknown_order(monkeypatch, capsys, http):
     assert code == 1
     assert "history_order" in output["msg"]
     assert http.calls == []
+
+
+@CHECK_MODES
+def test_info_reads_one_users_override_by_slug(http, run_info, check_mode):
+    http.expect(Call("GET", USERS + "/build_bot", body=override("Build Bot", whitelisted=True, slug="build_bot")), get_settings(settings()))
+
+    result = run_info(dict(user="build_bot"), check_mode=check_mode)
+
+    assert result["users"] == [info_fields("Build Bot", whitelisted=True, slug="build_bot")]
+    assert result["settings"] == settings()
+    assert "history" not in result
+    http.assert_done()
+
+
+def test_info_of_a_user_without_an_override(http, run_info):
+    http.expect(Call("GET", USERS + "/ci", status=404, body=errors("ci has no user-specific rate limit settings.")), get_settings(settings()))
+
+    assert run_info(dict(user="ci"))["users"] == []
+    http.assert_done()
