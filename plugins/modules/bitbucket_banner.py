@@ -17,11 +17,11 @@ description:
   - Bitbucket shows a disabled banner to nobody and reads it back as no banner at all. A disabled banner and no banner are therefore
     the same to this module. O(enabled=false) on an instance that shows no banner changes nothing; it does not store the message for
     later. O(state=absent) on an instance that shows no banner changes nothing either. Enabling a banner that was disabled makes
-    it anew, so give its O(message) (and O(audience), if not V(ALL)) again.
+    it anew, so give its O(text) (and O(audience), if not V(ALL)) again.
 options:
-  message:
+  text:
     description:
-      - The banner text. Bitbucket renders it as Markdown.
+      - The banner text, Bitbucket's C(message) field (Ansible reserves the option name C(message)). Bitbucket renders it as Markdown.
       - Required to create the banner when none is shown.
     type: str
   enabled:
@@ -59,7 +59,7 @@ EXAMPLES = r"""
   bitbucket.datacenter.bitbucket_banner:
     url: https://bitbucket.example.com
     token: "{{ bitbucket_admin_token }}"
-    message: "Bitbucket is **read-only** on Saturday from 08:00 to 10:00 UTC."
+    text: "Bitbucket is **read-only** on Saturday from 08:00 to 10:00 UTC."
     audience: ALL
 
 - name: Hide the banner once the window is over
@@ -98,7 +98,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource imp
 
 MODULE_SPEC = dict(
     argument_spec=dict(
-        message=dict(type="str"),
+        text=dict(type="str"),
         enabled=dict(type="bool"),
         audience=dict(type="str", choices=["ALL", "AUTHENTICATED"]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -114,10 +114,10 @@ def banner_fields(banner):
 
 def run(context):
     params = context.params
-    if params["message"] is not None and not params["message"].strip():
-        raise invalid_option("message", "must not be empty; use state=absent to remove the banner")
-    if params["state"] == "absent" and any(params[option] is not None for option in ("message", "enabled", "audience")):
-        raise invalid_option("state", "state=absent removes the banner; message, enabled and audience go with state=present")
+    if params["text"] is not None and not params["text"].strip():
+        raise invalid_option("text", "must not be empty; use state=absent to remove the banner")
+    if params["state"] == "absent" and any(params[option] is not None for option in ("text", "enabled", "audience")):
+        raise invalid_option("state", "state=absent removes the banner; text, enabled and audience go with state=present")
     client = context.client
 
     def read():
@@ -142,10 +142,11 @@ def run(context):
         return context.result(False, None, None, banner={})
 
     resource = singleton(read=known_first(current, read), write=write, project=banner_fields, delete=delete)
-    desired = dict(message=params["message"], enabled=params["enabled"], audience=params["audience"])
+    desired = dict(message=params["text"], enabled=params["enabled"], audience=params["audience"])
+    if params["state"] == "present" and current is None and params["text"] is None:
+        raise invalid_option("text", "required to create the banner, as none is shown")
     changed, before, after, _banner = ensure(
-        context, resource, params["state"], desired, defaults=dict(enabled=True, audience="ALL"), required_on_create=("message",),
-        label="the banner",
+        context, resource, params["state"], desired, defaults=dict(enabled=True, audience="ALL"), label="the banner"
     )
     return context.result(changed, before, after, banner=after or {})
 

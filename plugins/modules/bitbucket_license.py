@@ -19,7 +19,7 @@ description:
   - Bitbucket accepts a licence for fewer users than it licenses now, and then disables pushing for everyone until enough users
     lose their licence. Before installing a licence, the module reads how many users are licensed and refuses a licence for fewer,
     unless O(allow_downgrade=true).
-  - A licence cannot be removed through the API, so there is no O(state).
+  - A licence cannot be removed through the API, so the module has no C(state) option.
 options:
   license:
     description:

@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Sets the lowest permission that may delete repositories, and the lowest that may archive them, for the whole instance.
   - Only the policies you set are read and changed.
-  - The policies always exist, so there is no O(state). Bitbucket's default for deleting is V(REPO_ADMIN); set that to return to it.
+  - The policies always exist, so the module has no C(state) option. Bitbucket's default for deleting is V(REPO_ADMIN); set that to return to it.
 options:
   delete_permission:
     description:

@@ -395,7 +395,7 @@ def test_enabled_limits_reject_with_429_and_retry_after_and_are_counted(api, cli
     user = api.make_user("noisy")
     api.put(RATE + "/settings", json={"enabled": True, "defaultSettings": {"capacity": 2, "fillRate": 1}})
     api.put(RATE + "/settings/users/admin", json={"whitelisted": True})
-    statuses = [api.get("/rest/api/latest/users/noisy", auth=user).status_code for _ in range(4)]
+    statuses = [api.get("/rest/api/latest/users/noisy", auth=user).status_code for _attempt in range(4)]
     assert statuses == [200, 200, 429, 429]
     rejected = api.get("/rest/api/latest/users/noisy", auth=user)
     assert rejected.headers["Retry-After"] == "1"
@@ -414,10 +414,10 @@ def test_whitelisted_users_and_disabled_limits_are_not_limited(api):
     api.put(RATE + "/settings", json={"enabled": True, "defaultSettings": {"capacity": 1, "fillRate": 1}})
     api.put(RATE + "/settings/users/admin", json={"whitelisted": True})
     api.put(RATE + "/settings/users/ci-bot", json={"whitelisted": True})
-    assert {api.get("/rest/api/latest/users/ci-bot", auth=user).status_code for _ in range(5)} == {200}
+    assert {api.get("/rest/api/latest/users/ci-bot", auth=user).status_code for _attempt in range(5)} == {200}
     api.put(RATE + "/settings", json={"enabled": False})
     api.delete(RATE + "/settings/users/ci-bot")
-    assert {api.get("/rest/api/latest/users/ci-bot", auth=user).status_code for _ in range(5)} == {200}
+    assert {api.get("/rest/api/latest/users/ci-bot", auth=user).status_code for _attempt in range(5)} == {200}
 
 
 def test_the_history_orders(api, client):
@@ -425,10 +425,10 @@ def test_the_history_orders(api, client):
     first, second = api.make_user("first"), api.make_user("second")
     api.put(RATE + "/settings/users/admin", json={"whitelisted": True})
     api.put(RATE + "/settings", json={"enabled": True, "defaultSettings": {"capacity": 1, "fillRate": 1}})
-    for _ in range(4):
+    for _attempt in range(4):
         api.get("/rest/api/latest/users/first", auth=first)
     client.post("/_emulator/clock", json={"advance_ms": 60000})
-    for _ in range(2):
+    for _attempt in range(2):
         api.get("/rest/api/latest/users/second", auth=second)
     newest = api.get(RATE + "/history").json["values"]
     assert [entry["user"]["name"] for entry in newest] == ["second", "first"]

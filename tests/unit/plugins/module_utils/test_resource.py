@@ -476,14 +476,14 @@ def test_a_precheck_sees_the_planned_fields_and_refuses_before_any_write_in_chec
         raise ModuleFailure("refused")
 
     current = {"message": "Hi", "enabled": True}
-    banner = singleton(read=lambda: current, write=lambda fields: written.append(fields), project=dict)
+    banner = singleton(read=lambda: current, write=written.append, project=dict)
     for check_mode in (False, True):
         with pytest.raises(ModuleFailure, match="refused"):
             ensure(context(check_mode=check_mode), banner, "present", {"message": "Bye", "enabled": None}, precheck=refuse)
     assert written == []
     assert seen == [(current, {"message": "Bye", "enabled": True})] * 2
 
-    created = singleton(read=lambda: None, write=lambda fields: written.append(fields), project=dict)
+    created = singleton(read=lambda: None, write=written.append, project=dict)
     with pytest.raises(ModuleFailure, match="refused"):
         ensure(context(), created, "present", {"message": "New"}, precheck=refuse)
     assert seen[-1] == (None, {"message": "New"})

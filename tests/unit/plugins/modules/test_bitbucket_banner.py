@@ -36,7 +36,7 @@ def run_module(http, make_context):
 def test_create_with_the_documented_defaults(http, run_module, check_mode):
     expect(http, [get(), put(banner()), reread(get(banner()))], check_mode)
 
-    result = run_module(dict(message="Upgrade tonight"), check_mode=check_mode)
+    result = run_module(dict(text="Upgrade tonight"), check_mode=check_mode)
 
     assert result["changed"] is True
     assert result["banner"] == banner()
@@ -60,7 +60,7 @@ def test_update_sends_the_whole_banner(http, run_module, check_mode):
 def test_no_op_only_reads(http, run_module, check_mode):
     expect(http, [get(banner())], check_mode)
 
-    result = run_module(dict(message="Upgrade tonight", enabled=True, audience="ALL"), check_mode=check_mode)
+    result = run_module(dict(text="Upgrade tonight", enabled=True, audience="ALL"), check_mode=check_mode)
 
     assert result["changed"] is False
     assert result["banner"] == banner()
@@ -84,7 +84,7 @@ def test_disabling_a_shown_banner_is_confirmed_by_the_204_that_follows(http, run
 def test_a_disabled_banner_that_reads_as_none_does_not_flap(http, run_module, check_mode):
     expect(http, [get()], check_mode)
 
-    result = run_module(dict(message="Upgrade tonight", enabled=False), check_mode=check_mode)
+    result = run_module(dict(text="Upgrade tonight", enabled=False), check_mode=check_mode)
 
     assert result["changed"] is False
     assert result["banner"] == {}
@@ -96,7 +96,7 @@ def test_a_disabled_banner_that_the_server_returns_is_compared_like_any_other(ht
     # The other reading of API-MAP 3.13: GET answers the disabled banner itself.
     expect(http, [get(banner(enabled=False))], check_mode)
 
-    result = run_module(dict(message="Upgrade tonight", enabled=False), check_mode=check_mode)
+    result = run_module(dict(text="Upgrade tonight", enabled=False), check_mode=check_mode)
 
     assert result["changed"] is False
     assert result["banner"] == banner(enabled=False)
@@ -127,8 +127,8 @@ def test_delete_when_none_is_shown_only_reads(http, run_module, check_mode):
 @pytest.mark.parametrize(
     "params, option, words",
     [
-        (dict(message="  "), "message", "must not be empty"),
-        (dict(message="x", state="absent"), "state", "state=absent removes the banner"),
+        (dict(text="  "), "text", "must not be empty"),
+        (dict(text="x", state="absent"), "state", "state=absent removes the banner"),
     ],
 )
 def test_bad_input_is_refused_without_any_call(http, run_module, check_mode, params, option, words):
@@ -147,14 +147,15 @@ def test_a_new_banner_needs_a_message(http, run_module, check_mode):
     result = run_module(dict(audience="ALL"), check_mode=check_mode)
 
     assert result["failed"] is True
-    assert "Option 'message' is required to create the banner" in result["msg"]
+    assert result["invalid_option"] == "text"
+    assert "required to create the banner" in result["msg"]
     http.assert_done()
 
 
 def test_a_banner_the_server_does_not_show_after_setting_it_enabled_fails(http, run_module):
     http.expect(get(), put(banner()), get())
 
-    result = run_module(dict(message="Upgrade tonight"))
+    result = run_module(dict(text="Upgrade tonight"))
 
     assert result["failed"] is True
     assert result["changed"] is True  # the PUT succeeded
@@ -165,7 +166,7 @@ def test_a_banner_the_server_does_not_show_after_setting_it_enabled_fails(http, 
 def test_a_refused_banner_reports_the_servers_answer(http, run_module):
     http.expect(get(), Call("PUT", BANNER, json=banner(), status=400, body=errors("audience must be provided", context="audience")))
 
-    result = run_module(dict(message="Upgrade tonight"))
+    result = run_module(dict(text="Upgrade tonight"))
 
     assert result["failed"] is True
     assert result["msg"] == "PUT %s: HTTP 400: audience: audience must be provided" % BANNER
@@ -176,7 +177,7 @@ def test_a_refused_banner_reports_the_servers_answer(http, run_module):
 def test_a_put_that_landed_behind_a_500_is_not_repeated(http, run_module):
     http.expect(get(), Call("PUT", BANNER, json=banner(), status=500, body=errors("boom")), get(banner()))
 
-    result = run_module(dict(message="Upgrade tonight"))
+    result = run_module(dict(text="Upgrade tonight"))
 
     assert "failed" not in result
     assert result["changed"] is True
@@ -187,7 +188,7 @@ def test_a_put_that_landed_behind_a_500_is_not_repeated(http, run_module):
 def test_a_put_retried_after_a_gateway_error(http, run_module, sleeps):
     http.expect(get(), Call("PUT", BANNER, json=banner(), status=503), put(banner()), get(banner()))
 
-    result = run_module(dict(message="Upgrade tonight"))
+    result = run_module(dict(text="Upgrade tonight"))
 
     assert result["changed"] is True
     assert sleeps == [0.5]
@@ -200,7 +201,7 @@ run_main = functools.partial(main_of, bitbucket_banner)
 def test_main_runs_through_ansible_module(monkeypatch, capsys, http):
     http.expect(get(banner()), put(banner(message="New")), get(banner(message="New")))
 
-    code, output = run_main(monkeypatch, capsys, http, dict(url=BASE_URL, token="unit-test-token", message="New", _ansible_diff=True))
+    code, output = run_main(monkeypatch, capsys, http, dict(url=BASE_URL, token="unit-test-token", text="New", _ansible_diff=True))
 
     assert code == 0
     assert output["changed"] is True
@@ -209,7 +210,7 @@ def test_main_runs_through_ansible_module(monkeypatch, capsys, http):
 
 
 def test_main_refuses_an_unknown_audience(monkeypatch, capsys, http):
-    code, output = run_main(monkeypatch, capsys, http, dict(url=BASE_URL, token="unit-test-token", message="x", audience="EVERYONE"))
+    code, output = run_main(monkeypatch, capsys, http, dict(url=BASE_URL, token="unit-test-token", text="x", audience="EVERYONE"))
 
     assert code == 1
     assert "audience" in output["msg"]
