@@ -28,6 +28,12 @@ extends_documentation_fragment:
   - bitbucket.datacenter.connection
   - bitbucket.datacenter.attributes
   - bitbucket.datacenter.attributes.action_group
+attributes:
+  idempotent:
+    support: partial
+    details:
+      - On one node, fully. In a Data Center cluster a level may be set only on the node that answered, so a later run that reaches
+        another node may set it again.
 notes:
   - Needs SYS_ADMIN (Bitbucket's 9.4 API documents SYS_ADMIN; other documentation says ADMIN).
   - In a Data Center cluster a level may be set only on the node that served the request; behind a load balancer, later runs that

@@ -264,6 +264,18 @@ def test_absent_for_a_user_without_an_override_only_reads(http, run_module, chec
     http.assert_done()
 
 
+def test_a_bulk_answer_that_is_a_list_is_as_good_as_one_object(http, run_module):
+    # API-MAP 3.16 VERIFY: the spec and the seed answer one RestUserRateLimitSettings, "likely a list"; the answer is not relied on.
+    answer = [override("jenkins", whitelisted=True), override("ci", whitelisted=True)]
+    http.expect(get_overrides(), Call("POST", USERS, json={"usernames": ["jenkins", "ci"], "whitelisted": True}, body=answer))
+
+    result = run_module(dict(users=[dict(name="jenkins", whitelisted=True), dict(name="ci", whitelisted=True)]))
+
+    assert result["changed"] is True
+    assert result["users"] == [fields("ci", whitelisted=True), fields("jenkins", whitelisted=True)]
+    http.assert_done()
+
+
 def test_a_removal_answered_404_is_already_done(http, run_module):
     http.expect(get_overrides(override("tmp", capacity=5, fill_rate=1)), delete("tmp", status=404))
 
