@@ -74,6 +74,21 @@ class Resource:
         self.project = project
 
 
+def known_first(value, read):
+    """A ``read`` whose first call answers ``value``, which the caller has just read; later calls read again.
+
+    For a module that must look at the current object before :func:`ensure` does: no second GET.
+    """
+    pending = [value]
+
+    def first_then_read():
+        if pending:
+            return pending.pop()
+        return read()
+
+    return first_then_read
+
+
 def singleton(read, write, project, delete=None):
     """A configuration the server holds once and takes whole (banner, basic auth, mail server, rate limits).
 
@@ -95,13 +110,16 @@ def singleton(read, write, project, delete=None):
     return Resource(read=read, create=write, update=update, delete=delete or cannot_delete, project=project)
 
 
-def ensure(context, resource, state, desired, defaults=None, required_on_create=(), label="the object"):
+def ensure(context, resource, state, desired, defaults=None, required_on_create=(), label="the object", precheck=None):
     """Converge one object to ``state`` (``present``/``absent``) with ``desired`` fields.
 
     ``desired`` holds the managed fields, ``None`` meaning "not set by the user, leave as
     is". ``defaults`` fill unset fields on create only; a create without one of the
     ``required_on_create`` fields fails, in check mode too, before anything is written; the
-    message calls the object ``label`` (for example "project PLAT"). Returns
+    message calls the object ``label`` (for example "project PLAT"). ``precheck(current,
+    fields)`` runs when a create or an update is planned, in check mode too, before anything
+    is written: ``current`` is the server object (``None`` on create) and ``fields`` the
+    managed fields the object would have; it raises to refuse. Returns
     ``(changed, before, after, obj)`` where ``before``/``after`` are projections for the
     diff and ``obj`` is the server object after the run (predicted in check mode).
     """
@@ -124,6 +142,8 @@ def ensure(context, resource, state, desired, defaults=None, required_on_create=
                 "Option '%s' is required to create %s, which does not exist yet" % ("', '".join(missing), label),
                 missing_options=missing,
             )
+        if precheck is not None:
+            precheck(None, fields)
         if context.check_mode:
             return True, None, resource.project(fields), fields
 
@@ -146,6 +166,8 @@ def ensure(context, resource, state, desired, defaults=None, required_on_create=
         return False, before, before, current
     predicted = dict(before)
     predicted.update(changes)
+    if precheck is not None:
+        precheck(current, predicted)
     if context.check_mode:
         return True, before, predicted, _merge(current, changes)
 

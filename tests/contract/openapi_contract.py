@@ -91,6 +91,8 @@ class SpecDefect:
     * ``patches``: ``(component, property, keywords)`` merged into a converted component property schema;
     * ``statuses``: extra statuses accepted on operations that do not document them, the body checked against
       ``status_schema`` (unchecked when None); everywhere, or on the entry's ``operations`` only when it has some.
+    * ``responses``: ``(status, schema)`` pairs that give a documented status of the operation the body schema the
+      document leaves out; an empty body is checked as JSON ``null`` against it.
     """
 
     key: str
@@ -102,6 +104,7 @@ class SpecDefect:
     patches: Tuple[Tuple[str, str, Dict[str, Any]], ...] = ()
     statuses: Tuple[int, ...] = ()
     status_schema: Optional[Dict[str, Any]] = None
+    responses: Tuple[Tuple[int, Dict[str, Any]], ...] = ()
 
 
 _PAGING_PARAMS = (
@@ -110,6 +113,8 @@ _PAGING_PARAMS = (
 )
 _PROJECT_PERMISSIONS = ["PROJECT_READ", "PROJECT_WRITE", "PROJECT_ADMIN"]
 _PROJECT = "/api/latest/projects/{projectKey}"
+# TRACE|DEBUG|INFO|WARN|ERROR in any case (JSON Schema patterns have no case-insensitive flag).
+_LOG_LEVEL_ANY_CASE = "^(%s)$" % "|".join("".join("[%s%s]" % (c, c.lower()) for c in level) for level in ("TRACE", "DEBUG", "INFO", "WARN", "ERROR"))
 _REST_ERRORS = {"type": "object", "required": ["errors"],
                 "properties": {"errors": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/RestErrorMessage"}}}}
 
@@ -228,6 +233,31 @@ KNOWN_SPEC_DEFECTS = (
         reason="Not relaxed, pinned: GET .../permissions/groups/none (project) really answers 202, as the document "
                "says, and a 200 is reported. (The repository variant documents 200.)",
         operations=(("GET", _PROJECT + "/permissions/groups/none"),),
+    ),
+    SpecDefect(
+        key="sender-address-is-a-json-string",
+        source="API-MAP 3.15 and top trap 9; section 7 row 19; seed 003 (PUT --data '\"<string>\"')",
+        reason="GET and PUT .../mail-server/sender-address answer 200 with no schema ('any'); the address travels as a "
+               "bare JSON string both ways, and GET answers an empty body when no address is set. Restored: a string "
+               "(GET: or nothing).",
+        operations=(("GET", "/api/latest/admin/mail-server/sender-address"),),
+        responses=((200, {"type": ["string", "null"]}),),
+    ),
+    SpecDefect(
+        key="sender-address-put-answers-the-string",
+        source="API-MAP 3.15; seed 003",
+        reason="PUT .../mail-server/sender-address answers 200 'The from address used in notification emails' with no "
+               "schema: the address as a JSON string.",
+        operations=(("PUT", "/api/latest/admin/mail-server/sender-address"),),
+        responses=((200, {"type": "string"}),),
+    ),
+    SpecDefect(
+        key="log-level-values",
+        source="API-MAP 3.23; spec setLevel/setRootLevel descriptions",
+        reason="{levelName} is declared a free string; the descriptions list 'TRACE, DEBUG, INFO, WARN or ERROR' and "
+               "Atlassian's own examples send them in lower case: restored as those five, in any case.",
+        operations=(("PUT", "/api/latest/logs/logger/{loggerName}/{levelName}"), ("PUT", "/api/latest/logs/rootLogger/{levelName}")),
+        params=({"name": "levelName", "in": "path", "required": True, "schema": {"type": "string", "pattern": _LOG_LEVEL_ANY_CASE}},),
     ),
     SpecDefect(
         key="no-content-is-empty",
@@ -843,6 +873,12 @@ class Contract:
         if int(status) == 204 and "no-content-is-empty" in self._rules:
             if not empty:
                 report("response-body", "a 204 response must be empty, got: %s" % _short(json.dumps(_parse_body(body), default=str), 120))
+            return found
+        restored = next((schema for defect in operation.defects for code, schema in defect.responses if code == int(status)), None)
+        if restored is not None:
+            validator = self._validator(("restored", method, operation.template, int(status)), restored)
+            for problem in self._schema_problems(validator, None if empty else _parse_body(body)):
+                report("response-body", problem)
             return found
         if not content:
             if not empty:

@@ -642,3 +642,137 @@ def test_token_policy(newer_api):
     api.call("DELETE", TOKENS + "/admin", auth=("dora", "dora-pw"), status=401)
     api.call("DELETE", TOKENS + "/admin", status=204)
     api.call("GET", TOKENS + "/admin", status=204)
+# -- system administration (seed 003; API-MAP 3.13-3.18, 3.23) ---------------------------------------------
+
+SYSTEM_ADMIN = "ada"
+
+
+def make_admin(api, name=SYSTEM_ADMIN):
+    """An ADMIN who is not a SYS_ADMIN: the permission split of the licence, mail server and policies."""
+    make_user(api, name, password=name + "-pw")
+    api.call("PUT", API + "/admin/permissions/users", query={"name": name, "permission": "ADMIN"}, status=204)
+    return (name, name + "-pw")
+
+
+def test_banner(api):
+    api.call("GET", API + "/admin/banner", status=204)
+    api.call("PUT", API + "/admin/banner", body={"message": "Upgrade tonight", "enabled": True, "audience": "ALL"}, status=204)
+    assert api.call("GET", API + "/admin/banner", auth=None, status=200)["message"] == "Upgrade tonight"
+    api.call("PUT", API + "/admin/banner", body={"message": "Hidden", "enabled": False, "audience": "AUTHENTICATED"}, status=204)
+    api.call("GET", API + "/admin/banner", status=204)
+    api.call("PUT", API + "/admin/banner", body={"message": "x", "enabled": True}, status=400, violation="'audience' is a required property")
+    api.call("PUT", API + "/admin/banner", body={"message": "x", "audience": "NOBODY"}, status=400, violation="'NOBODY' is not one of")
+    make_user(api, "pat", password="pat-pw")
+    api.call("PUT", API + "/admin/banner", body={"message": "x", "audience": "ALL"}, auth=("pat", "pat-pw"), status=401)
+    api.call("DELETE", API + "/admin/banner", status=204)
+    api.call("DELETE", API + "/admin/banner", status=204)
+
+
+def test_license(api):
+    from bitbucket_emulator import license_codec
+
+    admin = make_admin(api)
+    api.call("GET", API + "/admin/license", status=404)
+    text = license_codec.make_license(users=25, sen="SEN-1", server_id="BEMU-2026-0000-0001")
+    installed = api.call("POST", API + "/admin/license", body={"license": text}, status=200)
+    assert installed["maximumNumberOfUsers"] == 25
+    assert api.call("GET", API + "/admin/license", auth=admin, status=200)["status"]["currentNumberOfUsers"] == 2
+    api.call("POST", API + "/admin/license", body={"license": text}, auth=admin, status=401)
+    api.call("POST", API + "/admin/license", body={"license": "not a licence"}, status=409)
+    api.call("POST", API + "/admin/license", body={"license": license_codec.make_license(expiry="2000-01-01")}, status=409)
+    api.call("POST", API + "/admin/license", body={}, status=400)
+    unlimited = api.call("POST", API + "/admin/license", body={"license": license_codec.make_license(users=-1)}, status=200)
+    assert unlimited["unlimitedNumberOfUsers"] is True
+    # Fewer users than are licensed: accepted (pushing is disabled, seed 003).
+    assert api.call("POST", API + "/admin/license", body={"license": license_codec.make_license(users=1)}, status=200)["maximumNumberOfUsers"] == 1
+
+
+def test_mail_server(api):
+    admin = make_admin(api)
+    config = {"hostname": "smtp.example.com", "port": 587, "protocol": "SMTP", "useStartTls": True, "requireStartTls": False,
+              "username": "mailer", "password": "m4il-pw", "senderAddress": "bitbucket@example.com"}
+    api.call("GET", API + "/admin/mail-server", status=404)
+    assert api.call("PUT", API + "/admin/mail-server", body=config, status=200)["hostname"] == "smtp.example.com"
+    assert api.call("GET", API + "/admin/mail-server", status=200)["senderAddress"] == "bitbucket@example.com"
+    api.call("PUT", API + "/admin/mail-server", body=dict(config, port="587"), status=400, violation="$.port")
+    api.call("PUT", API + "/admin/mail-server", body=dict(config, protocol="POP3"), status=400, violation="'POP3' is not one of")
+    api.call("PUT", API + "/admin/mail-server", body=dict(config, hostname=""), status=400)
+    api.call("GET", API + "/admin/mail-server", auth=admin, status=401)
+    # The sender address is a bare JSON string both ways, and an ADMIN may manage it.
+    assert api.call("GET", API + "/admin/mail-server/sender-address", auth=admin, status=200) == "bitbucket@example.com"
+    assert api.call("PUT", API + "/admin/mail-server/sender-address", body="noreply@example.com", auth=admin, status=200) == "noreply@example.com"
+    api.call("PUT", API + "/admin/mail-server/sender-address", body={"address": "x@example.com"}, status=400, violation="is not of type 'string'")
+    api.call("DELETE", API + "/admin/mail-server/sender-address", auth=admin, status=204)
+    assert api.call("GET", API + "/admin/mail-server/sender-address", status=200) is None
+    api.call("DELETE", API + "/admin/mail-server", status=204)
+
+
+def test_rate_limits(api):
+    make_user(api, "ci-bot", password="ci-pw")
+    make_user(api, "deployer")
+    settings = api.call("GET", API + "/admin/rate-limit/settings", auth=("ci-bot", "ci-pw"), status=200)
+    assert settings == {"enabled": False, "defaultSettings": {"capacity": 60, "fillRate": 5}}
+    api.call("PUT", API + "/admin/rate-limit/settings", body={"enabled": True, "defaultSettings": {"capacity": 100, "fillRate": 10}}, status=200)
+    api.call("PUT", API + "/admin/rate-limit/settings", body={"enabled": "yes"}, status=400, violation="$.enabled")
+    api.call("PUT", API + "/admin/rate-limit/settings", body={"defaultSettings": {"capacity": 0, "fillRate": 1}}, status=400)
+    api.call("PUT", API + "/admin/rate-limit/settings/users/admin", body={"whitelisted": True}, status=200)
+    api.call("PUT", API + "/admin/rate-limit/settings/users/ci-bot", body={"whitelisted": True}, status=200)
+    api.call("PUT", API + "/admin/rate-limit/settings/users/ci-bot", body={"whitelisted": True, "settings": {"capacity": 1, "fillRate": 1}}, status=400)
+    bulk = api.call("POST", API + "/admin/rate-limit/settings/users", body={"usernames": ["deployer"], "settings": {"capacity": 9, "fillRate": 3}}, status=200)
+    assert bulk["user"]["name"] == "deployer"
+    api.call("POST", API + "/admin/rate-limit/settings/users", body={"usernames": ["ghost"], "whitelisted": True}, status=400)
+    listed = api.call("GET", API + "/admin/rate-limit/settings/users", query={"filter": "ci", "start": 0, "limit": 1000}, status=200)
+    assert [entry["user"]["name"] for entry in listed["values"]] == ["ci-bot"]
+    assert api.call("GET", API + "/admin/rate-limit/settings/users/deployer", status=200)["settings"] == {"capacity": 9, "fillRate": 3}
+    api.call("DELETE", API + "/admin/rate-limit/settings/users/deployer", status=204)
+    api.call("DELETE", API + "/admin/rate-limit/settings/users/deployer", status=404)
+    api.call("GET", API + "/admin/rate-limit/settings/users/deployer", status=404)
+    api.call("GET", API + "/admin/rate-limit/history", query={"order": "FREQUENCY", "start": 0, "limit": 25}, status=200)
+    api.call("GET", API + "/admin/rate-limit/history", query={"order": "OLDEST"}, status=400, violation="'OLDEST' is not one of")
+
+
+def test_rate_limited_requests_and_their_history(api):
+    api.client.post("/_emulator/clock", json={"freeze_at_ms": 1767225600000})
+    try:
+        make_user(api, "noisy", password="noisy-pw")
+        api.call("PUT", API + "/admin/rate-limit/settings/users/admin", body={"whitelisted": True}, status=200)
+        api.call("PUT", API + "/admin/rate-limit/settings", body={"enabled": True, "defaultSettings": {"capacity": 1, "fillRate": 1}}, status=200)
+        api.call("GET", API + "/users/noisy", auth=("noisy", "noisy-pw"), status=200)
+        api.call("GET", API + "/users/noisy", auth=("noisy", "noisy-pw"), status=429)
+        history = api.call("GET", API + "/admin/rate-limit/history", status=200)
+        assert [(entry["user"]["name"], entry["rejectCount"], entry["lastRejectTime"]) for entry in history["values"]] == [("noisy", 1, 1767225600000)]
+    finally:
+        api.client.post("/_emulator/clock", json={"freeze_at_ms": None})
+
+
+def test_default_branch(api):
+    api.call("GET", API + "/admin/default-branch", status=404)
+    api.call("PUT", API + "/admin/default-branch", body={"id": "refs/heads/main"}, status=204)
+    assert api.call("GET", API + "/admin/default-branch", status=200)["displayId"] == "main"
+    api.call("PUT", API + "/admin/default-branch", body={"id": "trunk"}, status=204)
+    assert api.call("GET", API + "/admin/default-branch", status=200)["id"] == "refs/heads/trunk"
+    api.call("GET", API + "/admin/default-branch", auth=None, status=401)
+    api.call("DELETE", API + "/admin/default-branch", status=204)
+    api.call("GET", API + "/admin/default-branch", status=404)
+
+
+def test_repository_policies(api):
+    admin = make_admin(api)
+    policies = "/rest/policies/latest/admin/repos/"
+    for policy in ("delete", "archive"):
+        assert api.call("GET", policies + policy, auth=admin, status=200) == {"permission": "REPO_ADMIN"}
+        assert api.call("PUT", policies + policy, body={"permission": "PROJECT_ADMIN"}, status=200) == {"permission": "PROJECT_ADMIN"}
+        api.call("PUT", policies + policy, body={"permission": "PROJECT_WRITE"}, status=400, violation="'PROJECT_WRITE' is not one of")
+        api.call("PUT", policies + policy, body={"permission": "ADMIN"}, auth=admin, status=401)
+
+
+def test_loggers(api):
+    admin = make_admin(api)
+    logs = API + "/logs"
+    assert api.call("GET", logs + "/rootLogger", status=200) == {"logLevel": "WARN"}
+    api.call("PUT", logs + "/rootLogger/info", status=204)
+    api.call("PUT", logs + "/logger/com.atlassian.bitbucket/DEBUG", status=204)
+    assert api.call("GET", logs + "/logger/com.atlassian.bitbucket.mail", status=200) == {"logLevel": "DEBUG"}
+    api.call("PUT", logs + "/logger/com.atlassian.bitbucket/verbose", status=400, violation="path parameter 'levelName'")
+    api.call("GET", logs + "/logger/com.atlassian.bitbucket", auth=admin, status=401)
+    api.call("PUT", logs + "/rootLogger/debug", auth=admin, status=401)

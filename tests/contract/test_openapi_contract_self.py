@@ -320,3 +320,19 @@ def test_an_operation_scoped_status_is_accepted_on_that_operation_only(contract,
     assert parts(raw_contract.check_response("POST", settings, 400, ERRORS)) == ["status"]
     assert parts(contract.check_response("GET", settings, 400, ERRORS)) == ["status"]
     assert parts(contract.check_response("POST", "/rest/api/latest/admin/groups/add-users", 400, ERRORS)) == ["status"]
+def test_the_sender_address_is_a_bare_json_string(contract, raw_contract):
+    sender = "/rest/api/latest/admin/mail-server/sender-address"
+    assert contract.check_response("GET", sender, 200, '"noreply@example.com"') == []
+    assert contract.check_response("GET", sender, 200, None) == []  # nothing set: an empty answer
+    assert parts(contract.check_response("GET", sender, 200, {"senderAddress": "noreply@example.com"})) == ["response-body"]
+    assert contract.check_response("PUT", sender, 200, '"noreply@example.com"') == []
+    assert parts(contract.check_response("PUT", sender, 200, None)) == ["response-body"]
+    # The document alone declares no schema, so it cannot tell an object from a string.
+    assert raw_contract.check_response("GET", sender, 200, {"senderAddress": "noreply@example.com"}) == []
+
+
+def test_log_levels_are_the_five_documented_in_any_case(contract, raw_contract):
+    assert contract.check_request("PUT", "/rest/api/latest/logs/logger/com.atlassian/debug") == []
+    assert contract.check_request("PUT", "/rest/api/latest/logs/rootLogger/WARN") == []
+    assert parts(contract.check_request("PUT", "/rest/api/latest/logs/rootLogger/verbose")) == ["path"]
+    assert raw_contract.check_request("PUT", "/rest/api/latest/logs/rootLogger/verbose") == []

@@ -26,7 +26,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import controls
+from . import controls, rate_limiting
 from .errors import (
     AUTHENTICATION_FAILED_MESSAGE,
     AUTHORISATION_EXCEPTION,
@@ -194,6 +194,8 @@ class EmulatorApp:
                 if principal is None and not route.public:
                     raise ApiError(401, NOT_PERMITTED_MESSAGE, AUTHORISATION_EXCEPTION,
                                    headers={"WWW-Authenticate": 'Basic realm="Atlassian Bitbucket"'})
+                if principal is not None:
+                    rate_limiting.admit(self.state, principal.user)  # seed 003 rate limits, when enabled
                 if route.token_forbidden and principal is not None and principal.token is not None:
                     # API-MAP 1.2: an HTTP access token "can't be used to perform changes on behalf of a user
                     # (for example, create new tokens or update user account details)".

@@ -19,7 +19,9 @@ GET      /_emulator/faults                  active faults.
 POST     /_emulator/faults                  add faults (see faults.py for the document).
 DELETE   /_emulator/faults                  remove every fault.
 GET      /_emulator/clock                   ``{"now": ms, "offset_ms": ms}``.
-POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the clock (token expiry).
+POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the clock (token expiry);
+                                            ``{"freeze_at_ms": T}`` stops it at T (rate-limit
+                                            buckets and reject times stand still), ``null`` thaws it.
 POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
                                             repository record (no repository REST API yet).
 DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
@@ -35,6 +37,10 @@ DELETE   /_emulator/users/{name}            removes any user, also one Bitbucket
 GET      /_emulator/ssh                     the SSH settings (ssh_control.py).
 POST     /_emulator/ssh                     ``{"enabled", "access_keys_enabled", "port", "base_url"}``
                                             (any of them) changes the SSH settings until the reset.
+POST     /_emulator/licenses                a test licence (license_codec.py), not installed:
+                                            ``{"users": N, "expiry": "yyyy-mm-dd"|null, "server_id",
+                                            "sen", "product", ...}`` -> ``{"license": TEXT}``.
+DELETE   /_emulator/licenses/installed      removes the installed licence (the API has no DELETE).
 =======  =================================  ====================================================
 """
 
@@ -45,6 +51,7 @@ import json
 from werkzeug.wrappers import Response
 
 from . import ssh_control
+from . import license_codec
 from .faults import FaultError
 from .licensing import licensed_user_count
 from .state import INTERNAL_DIRECTORY
@@ -189,15 +196,24 @@ def _clock(app, request, method, rest):
         body, error = _body(request)
         if error:
             return error
-        advance = body.get("advance_ms") if isinstance(body, dict) else None
+        if not isinstance(body, dict) or not body or set(body) - {"advance_ms", "freeze_at_ms"}:
+            return _error(400, "the body must be {\"advance_ms\": <integer>} and/or {\"freeze_at_ms\": <epoch ms>|null}")
+        advance = body.get("advance_ms", 0)
         if isinstance(advance, bool) or not isinstance(advance, int):
             return _error(400, "the body must be {\"advance_ms\": <integer>}")
+        frozen = body.get("freeze_at_ms")
+        if "freeze_at_ms" in body and frozen is not None and (isinstance(frozen, bool) or not isinstance(frozen, int) or frozen < 0):
+            return _error(400, "freeze_at_ms must be epoch milliseconds, or null to let the clock run again")
         with app.lock:
+            if "freeze_at_ms" in body:
+                # Freezing (or thawing) starts from no offset: the clock then reads exactly freeze_at_ms.
+                app.state.frozen_at_ms = frozen
+                app.state.clock_offset_ms = 0
             app.state.clock_offset_ms += advance
     elif method != "GET":
         return _error(405, "use GET or POST /_emulator/clock")
     with app.lock:
-        return _reply(200, {"now": app.state.now_ms(), "offset_ms": app.state.clock_offset_ms})
+        return _reply(200, {"now": app.state.now_ms(), "offset_ms": app.state.clock_offset_ms, "frozen": app.state.frozen_at_ms is not None})
 
 
 def _repos(app, request, method, rest):
@@ -286,6 +302,32 @@ def _users(app, request, method, rest):
             state.remove_user(user)
         return _reply(204)
     return _error(405, "use POST /_emulator/users or DELETE /_emulator/users/{name}")
+def _licenses(app, request, method, rest):
+    # Test licences are minted here, never committed (docs/emulator.md "Licences"); nothing is installed.
+    if method == "DELETE" and rest == ["installed"]:
+        # The REST API cannot remove a licence (seed 003 has no DELETE): a test that needs an unlicensed
+        # instance removes it here, without resetting anything else.
+        with app.lock:
+            app.state.license = None
+            app.state.licensed_user_limit = None
+        return _reply(204)
+    if method != "POST" or rest:
+        return _error(405, "use POST /_emulator/licenses or DELETE /_emulator/licenses/installed")
+    body, error = _body(request)
+    if error:
+        return error
+    body = {} if body is None else body
+    allowed = {"users", "expiry", "maintenance_expiry", "created", "purchased", "server_id", "sen", "product", "properties"}
+    if not isinstance(body, dict) or set(body) - allowed:
+        return _error(400, "the body may hold %s" % ", ".join(sorted(allowed)))
+    users = body.get("users", 10)
+    if isinstance(users, bool) or not isinstance(users, int):
+        return _error(400, "users must be an integer (-1 for unlimited)")
+    extra = body.get("properties") or {}
+    if not isinstance(extra, dict):
+        return _error(400, "properties must be an object of licence properties")
+    arguments = {key: body[key] for key in ("expiry", "maintenance_expiry", "created", "purchased", "server_id", "sen", "product") if key in body}
+    return _reply(200, {"license": license_codec.make_license(users=users, **arguments, **extra)})
 
 
 _HANDLERS = {
@@ -300,4 +342,5 @@ _HANDLERS = {
     "license": _license,
     "users": _users,
     "ssh": ssh_control.handle,
+    "licenses": _licenses,
 }

@@ -7,7 +7,9 @@ applied toward the license limit". A user counts once they hold LICENSED_USER or
 own grant or a group's (permissions.py); service users (the users behind project and repository
 tokens) never count.
 
-The limit is ``state.licensed_user_limit`` (None: unlimited), set through ``POST /_emulator/license``.
+The limit is ``state.licensed_user_limit`` (None: unlimited): the user limit of the licence installed
+through ``POST /rest/api/latest/admin/license`` (routes/licenses.py), or set without a licence through
+``POST /_emulator/license``.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from .sshkeys import KeyStore, SshSettings, host_key_blob
+from . import system_settings
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
@@ -178,11 +179,22 @@ class State:
         self.ssh = KeyStore(settings=SshSettings(host_key_blob(self._seed)))
         # The administrator's maximum expiry of HTTP access tokens, in days (seed 002; API-MAP 3.6).
         self.token_max_expiry_days = None
+        self.frozen_at_ms = None
         self._next_user_id = 1
         self._next_project_id = 1
         self._next_repo_id = 1
         # Token ids are 12-digit strings like the spec example "252973515069"; a seeded generator keeps runs reproducible.
         self._token_ids = random.Random(self._seed)
+        # System administration (seed 003; system_settings.py): the settings of a fresh instance.
+        self.banner = None            # system_settings.Banner
+        self.license = None           # system_settings.License; its maximum_number_of_users is the user limit
+        self.mail_server = None       # system_settings.MailServer
+        self.sender_address = None    # the server e-mail address, also the mail configuration's senderAddress
+        self.rate_limits = system_settings.RateLimits()
+        self.default_branch = None    # the global default branch name, without refs/heads/
+        self.repository_policies = dict(system_settings.DEFAULT_REPOSITORY_POLICIES)
+        self.log_levels = {}          # logger name -> level set through the API (until reset, like a restart)
+        self.root_log_level = system_settings.DEFAULT_ROOT_LEVEL
         self._seed_defaults()
 
     def _seed_defaults(self):
@@ -194,8 +206,13 @@ class State:
         admin.groups.add(DEFAULT_GROUP)
 
     def now_ms(self):
-        """Current epoch milliseconds, shifted by the test clock offset (/_emulator/clock)."""
-        return int(time.time() * 1000) + self.clock_offset_ms
+        """Current epoch milliseconds, shifted by the test clock offset (/_emulator/clock).
+
+        A frozen clock (``frozen_at_ms``) stands still at that instant, plus any offset, so that the
+        dates the emulator stamps (rate-limit rejects) are the same in every run of a test.
+        """
+        base = self.frozen_at_ms if self.frozen_at_ms is not None else int(time.time() * 1000)
+        return base + self.clock_offset_ms
 
     # -- users -----------------------------------------------------------
 
@@ -434,4 +451,6 @@ class State:
             "licensed_user_limit": self.licensed_user_limit,
             **self.ssh.dump(self),
             "token_policy": {"max_expiry_days": self.token_max_expiry_days},
+            "frozen_at_ms": self.frozen_at_ms,
+            "system": system_settings.dump(self),
         }

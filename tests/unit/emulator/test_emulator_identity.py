@@ -209,3 +209,16 @@ def test_a_global_grant_beyond_the_limit_is_403_and_changes_nothing(api, client)
     api.post(GROUPS, query_string={"name": "newcomers"})
     api.post("/rest/api/latest/admin/groups/add-users", json={"group": "newcomers", "users": ["gus"]})
     assert api.put("/rest/api/latest/admin/permissions/groups", query_string={"name": "newcomers", "permission": "LICENSED_USER"}).status_code == 403
+
+
+def test_an_installed_licence_sets_the_limit_that_user_creation_meets(api, client):
+    from bitbucket_emulator import license_codec
+
+    api.make_user("hal")
+    installed = api.post("/rest/api/latest/admin/license", json={"license": license_codec.make_license(users=2)})
+    assert installed.status_code == 200
+    assert client.get("/_emulator/license").json == {"licensed_user_limit": 2, "licensed_users": 2}
+    query = {"name": "ida", "displayName": "Ida", "emailAddress": "ida@example.com", "password": "pw"}
+    assert api.post(USERS, query_string=query).status_code == 403
+    client.delete("/_emulator/licenses/installed")
+    assert api.post(USERS, query_string=query).status_code == 204

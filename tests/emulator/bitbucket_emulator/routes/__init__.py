@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from . import access_keys, access_tokens, global_permissions, groups, project_permissions, projects, repository_permissions, ssh_keys, system, token_policy
-from . import user_settings, users
+from . import access_keys, access_tokens, banner, default_branch, global_permissions, groups, licenses, loggers, mail_server
+from . import project_permissions, projects, rate_limits, repository_permissions, repository_policies, ssh_keys, system
+from . import token_policy, user_settings, users
 
 ROUTES = (
     system.ROUTES
@@ -18,4 +19,11 @@ ROUTES = (
     + ssh_keys.ROUTES
     + access_keys.ROUTES
     + token_policy.ROUTES
+    + banner.ROUTES
+    + licenses.ROUTES
+    + mail_server.ROUTES
+    + rate_limits.ROUTES
+    + default_branch.ROUTES
+    + repository_policies.ROUTES
+    + loggers.ROUTES
 )

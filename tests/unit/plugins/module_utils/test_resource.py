@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleContext, ModuleFailure
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import Resource, ensure, guarded_delete, guarded_write, singleton
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import Resource, ensure, guarded_delete, guarded_write, known_first, singleton
 
 
 def no_client(_params, trace=None):
@@ -527,3 +527,44 @@ def test_a_delete_refused_outright_is_not_retried():
         guarded_delete(delete, read)
 
     assert (len(delete.calls), len(read.calls)) == (1, 0)
+
+
+def test_a_precheck_sees_the_planned_fields_and_refuses_before_any_write_in_check_mode_too():
+    written, seen = [], []
+
+    def refuse(current, fields):
+        seen.append((current, fields))
+        raise ModuleFailure("refused")
+
+    current = {"message": "Hi", "enabled": True}
+    banner = singleton(read=lambda: current, write=written.append, project=dict)
+    for check_mode in (False, True):
+        with pytest.raises(ModuleFailure, match="refused"):
+            ensure(context(check_mode=check_mode), banner, "present", {"message": "Bye", "enabled": None}, precheck=refuse)
+    assert written == []
+    assert seen == [(current, {"message": "Bye", "enabled": True})] * 2
+
+    created = singleton(read=lambda: None, write=written.append, project=dict)
+    with pytest.raises(ModuleFailure, match="refused"):
+        ensure(context(), created, "present", {"message": "New"}, precheck=refuse)
+    assert seen[-1] == (None, {"message": "New"})
+    assert written == []
+
+
+def test_a_precheck_is_not_run_when_nothing_changes():
+    current = {"message": "Hi"}
+    banner = singleton(read=lambda: current, write=dict, project=dict)
+
+    def refuse(_current, _fields):
+        raise AssertionError("must not run")
+
+    assert ensure(context(), banner, "present", {"message": "Hi"}, precheck=refuse)[0] is False
+
+
+def test_known_first_answers_the_value_read_already_then_reads_again():
+    reads = []
+    read = known_first({"n": 0}, lambda: reads.append(1) or {"n": len(reads)})
+    assert read() == {"n": 0}
+    assert read() == {"n": 1}
+    assert read() == {"n": 2}
+    assert known_first(None, lambda: "fresh")() is None
