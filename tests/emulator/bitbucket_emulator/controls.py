@@ -19,10 +19,18 @@ GET      /_emulator/faults                  active faults.
 POST     /_emulator/faults                  add faults (see faults.py for the document).
 DELETE   /_emulator/faults                  remove every fault.
 GET      /_emulator/clock                   ``{"now": ms, "offset_ms": ms}``.
-POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the clock (token expiry).
+POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the clock (token expiry);
+                                            ``{"freeze_at_ms": N}`` stops it at that instant (two
+                                            runs then stamp the same dates), ``null`` restarts it.
 POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
                                             repository record (no repository REST API yet).
 DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
+GET      /_emulator/tsv                     ``{"enrollments": [{"user", "secret", "enabled_at"}]}``:
+                                            TOTP secrets of enrolled accounts (auth_controls.py).
+POST     /_emulator/tsv                     ``{"user"[, "secret", "enabled_at"]}`` enrolls in TOTP.
+DELETE   /_emulator/tsv/{user}              removes the enrollment.
+POST     /_emulator/sso-login               ``{"idp", "username", "display_name"[, "email"]}``: a
+                                            login through an IdP (just-in-time provisioning).
 =======  =================================  ====================================================
 """
 
@@ -32,6 +40,7 @@ import json
 
 from werkzeug.wrappers import Response
 
+from . import auth_controls
 from .faults import FaultError
 from .web import parse_json, parse_version
 
@@ -174,9 +183,17 @@ def _clock(app, request, method, rest):
         body, error = _body(request)
         if error:
             return error
+        if isinstance(body, dict) and set(body) == {"freeze_at_ms"}:
+            frozen = body["freeze_at_ms"]
+            if frozen is not None and (isinstance(frozen, bool) or not isinstance(frozen, int)):
+                return _error(400, "freeze_at_ms must be epoch milliseconds or null")
+            with app.lock:
+                app.state.clock_frozen_at_ms = frozen
+                app.state.clock_offset_ms = 0
+            return _reply(200, {"now": app.state.now_ms(), "offset_ms": 0, "frozen": frozen is not None})
         advance = body.get("advance_ms") if isinstance(body, dict) else None
         if isinstance(advance, bool) or not isinstance(advance, int):
-            return _error(400, "the body must be {\"advance_ms\": <integer>}")
+            return _error(400, "the body must be {\"advance_ms\": <integer>} or {\"freeze_at_ms\": <integer>|null}")
         with app.lock:
             app.state.clock_offset_ms += advance
     elif method != "GET":
@@ -221,4 +238,6 @@ _HANDLERS = {
     "faults": _faults,
     "clock": _clock,
     "repos": _repos,
+    "tsv": auth_controls.tsv,
+    "sso-login": auth_controls.sso_login,
 }

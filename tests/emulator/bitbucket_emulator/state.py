@@ -14,6 +14,8 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from .auth_state import AuthState
+
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
 DEFAULT_GROUP = "stash-users"
@@ -160,6 +162,10 @@ class State:
         self.projects = {}    # id -> Project
         self.tokens = {}      # id -> AccessToken
         self.clock_offset_ms = 0
+        # /_emulator/clock can stop the clock at an instant, so that two runs stamp the same times.
+        self.clock_frozen_at_ms = None
+        # IdPs, SSO, basic-auth blocking, TOTP enrollments, JIT-provisioned users (API-MAP 3.9 to 3.12).
+        self.auth = AuthState()
         self._next_user_id = 1
         self._next_project_id = 1
         self._next_repo_id = 1
@@ -177,6 +183,8 @@ class State:
 
     def now_ms(self):
         """Current epoch milliseconds, shifted by the test clock offset (/_emulator/clock)."""
+        if self.clock_frozen_at_ms is not None:
+            return self.clock_frozen_at_ms + self.clock_offset_ms
         return int(time.time() * 1000) + self.clock_offset_ms
 
     # -- users -----------------------------------------------------------
@@ -406,4 +414,6 @@ class State:
             "projects": projects,
             "tokens": tokens,
             "clock_offset_ms": self.clock_offset_ms,
+            "clock_frozen_at_ms": self.clock_frozen_at_ms,
+            "auth": self.auth.dump(self.users),
         }
