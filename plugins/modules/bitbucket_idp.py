@@ -409,7 +409,9 @@ def check_for_kind(params, kind, current, label):
         if missing:
             verb = "create" if current is None else "make"
             raise ModuleFailure(
-                "Option '%s' is required to %s %s of type %s" % ("', '".join(missing), verb, label, kind), missing_options=missing
+                "%s '%s' %s required to %s %s of type %s"
+                % ("Options" if len(missing) > 1 else "Option", "', '".join(missing), "are" if len(missing) > 1 else "is", verb, label, kind),
+                missing_options=missing,
             )
     if kind == OIDC and merged.get("discovery_enabled") is False:
         # API-MAP 3.9: "endpoints needed when discovery is disabled".

@@ -20,7 +20,7 @@ POST     /_emulator/faults                  add faults (see faults.py for the do
 DELETE   /_emulator/faults                  remove every fault.
 GET      /_emulator/clock                   ``{"now": ms, "offset_ms": ms}``.
 POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the clock (token expiry);
-                                            ``{"freeze_at_ms": N}`` stops it at that instant (two
+                                            ``{"freeze_at_ms": N}`` stops it at N (plus the offset; two
                                             runs then stamp the same dates), ``null`` restarts it.
 POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
                                             repository record (no repository REST API yet).
@@ -188,9 +188,9 @@ def _clock(app, request, method, rest):
             if frozen is not None and (isinstance(frozen, bool) or not isinstance(frozen, int)):
                 return _error(400, "freeze_at_ms must be epoch milliseconds or null")
             with app.lock:
+                # The offset stays: a frozen clock still moves with advance_ms.
                 app.state.clock_frozen_at_ms = frozen
-                app.state.clock_offset_ms = 0
-            return _reply(200, {"now": app.state.now_ms(), "offset_ms": 0, "frozen": frozen is not None})
+                return _reply(200, {"now": app.state.now_ms(), "offset_ms": app.state.clock_offset_ms, "frozen": frozen is not None})
         advance = body.get("advance_ms") if isinstance(body, dict) else None
         if isinstance(advance, bool) or not isinstance(advance, int):
             return _error(400, "the body must be {\"advance_ms\": <integer>} or {\"freeze_at_ms\": <integer>|null}")
