@@ -97,7 +97,6 @@ http_trace:
 
 import re
 
-from ansible_collections.bitbucket.datacenter.plugins.module_utils import _authconfig as authconfig
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError, rest_path
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
 
@@ -137,6 +136,8 @@ def explain(exc, params):
             " the task (not of %s), that administrator must be enrolled in two-step verification, and a code is valid for about 30 seconds"
             % user
         )
+        if params["token"]:
+            exc.message += "; this server may also not accept HTTP access tokens here (run the task with a username and password)"
     elif exc.status == 403:
         exc.message += " - Bitbucket does not let an account unenroll itself here; run the task as another administrator"
     elif exc.status == 404:
@@ -166,7 +167,6 @@ def unenroll(client, path, code):
     return True, None
 
 
-@authconfig.explained
 def run(context):
     params = context.params
     validate(params)

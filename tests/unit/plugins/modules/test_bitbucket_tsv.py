@@ -87,7 +87,7 @@ def test_with_a_token_a_401_may_also_mean_the_token(http, run_module):
     result = run_module(dict(user="jdoe", totp_code=CODE))
 
     assert "a code is valid for about 30 seconds" in result["msg"]
-    assert "may not accept HTTP access tokens" in result["msg"]
+    assert "may also not accept HTTP access tokens here" in result["msg"]
     http.assert_done()
 
 
