@@ -108,3 +108,14 @@ def test_an_answer_that_is_no_list_of_users_fails_loudly(http, run_module):
     assert result["failed"] is True
     assert "expected a list of users" in result["msg"]
     http.assert_done()
+
+
+@pytest.mark.parametrize("found", [True, False], ids=["found", "missing"])
+def test_id_reads_one_idp_directly_and_a_missing_one_is_an_empty_list(http, run_module, found):
+    answer = Call("GET", IDPS + "/7", body=idp(7, "Corp")) if found else Call("GET", IDPS + "/7", status=404, body={"message": "No IdP 7"})
+    http.expect(answer)
+
+    result = run_module(dict(id=7, jit_users=False))
+
+    assert result["idps"] == ([{key: value for key, value in idp(7, "Corp").items() if key != "client-secret"}] if found else [])
+    http.assert_done()
