@@ -159,12 +159,12 @@ def guard_self_block(context, after):
     """Refuse, before any write, to block basic authentication for the user the task runs as (API-MAP 3.11)."""
     user = context.params["username"]
     patterns = [entry for entry in after["allowed_users"] if "*" in entry]
+    uncounted = " (the entries %s do not count: Bitbucket does not document how it matches them)" % ", ".join(patterns) if patterns else ""
     refuse_unless_forced(
         context,
         "basic_auth_self_block",
         "this would block basic authentication for %s, the user this task authenticates as, so the next request with its password "
-        "would be refused%s" % (user, " (the entries %s do not count: Bitbucket does not document how it matches them)" % ", ".join(patterns)
-                               if patterns else ""),
+        "would be refused%s" % (user, uncounted),
         "List %s in allowed_users, or run the task with an HTTP access token instead of a password: create one for a system "
         "administrator with bitbucket.datacenter.bitbucket_access_token (permissions PROJECT_ADMIN and REPO_ADMIN), then set token "
         "(or BITBUCKET_TOKEN) and leave username and password unset; Bearer tokens are not blocked." % user,

@@ -355,7 +355,7 @@ MODULE_SPEC = dict(
         update_secret=update_option(),
         discovery_enabled=dict(type="bool"),
         authorization_endpoint=dict(type="str"),
-        token_endpoint=dict(type="str"),
+        token_endpoint=dict(type="str", no_log=False),
         userinfo_endpoint=dict(type="str"),
         additional_scopes=dict(type="list", elements="str"),
         username_claim=dict(type="str"),

@@ -23,7 +23,7 @@ options:
     type: str
   id:
     description:
-      - Return only the IdP of this id (the RV(idps[].id) Bitbucket gives), read directly. When there is none, RV(idps) is empty
+      - Return only the IdP of this id (the C(id) Bitbucket gives each of RV(idps)), read directly. When there is none, RV(idps) is empty
         and the task does not fail.
     type: int
   jit_users:

@@ -35,6 +35,11 @@ def iso_timestamp(epoch_ms):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (moment.microsecond // 1000)
 
 
+def fresh(defaults):
+    """A copy of a default configuration whose lists are not shared with it."""
+    return {key: (list(value) if isinstance(value, list) else value) for key, value in defaults.items()}
+
+
 @dataclass
 class Idp:
     """One IdP: its IdpConfigEntity fields (kebab-case, as the API names them) and its secret's hash."""
@@ -56,8 +61,7 @@ class AuthState:
     idps: dict = field(default_factory=dict)            # id -> Idp
     sso: dict = field(default_factory=lambda: dict(DEFAULT_SSO))
     sso_last_updated: int | None = None
-    basic_auth: dict = field(default_factory=lambda: {key: (list(value) if isinstance(value, list) else value)
-                                                       for key, value in DEFAULT_BASIC_AUTH.items()})
+    basic_auth: dict = field(default_factory=lambda: fresh(DEFAULT_BASIC_AUTH))
     totp: dict = field(default_factory=dict)            # user id -> TotpEnrollment
     jit_users: dict = field(default_factory=dict)       # user id -> id of the IdP that provisioned the user
     next_idp_id: int = 1

@@ -20,7 +20,7 @@ WINDOW_STEPS = 1
 
 def new_secret(rng):
     """A random 160-bit secret (RFC 4226 section 4 recommends 160 bits), base32 without padding."""
-    return base64.b32encode(bytes(rng.getrandbits(8) for _ in range(20))).decode("ascii").rstrip("=")
+    return base64.b32encode(bytes(rng.getrandbits(8) for _byte in range(20))).decode("ascii").rstrip("=")
 
 
 def _key(secret):

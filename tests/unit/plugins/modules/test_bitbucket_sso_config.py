@@ -17,8 +17,8 @@ SHOWN = {"show-login-form": True, "show-login-form-for-jsm": True, "enable-authe
          "discovery-refresh-cron": "0 0 1 * * ?", "last-updated": "2026-01-01T00:00:00.000Z"}
 
 
-def read(config=SHOWN):
-    return Call("GET", SSO, body=config)
+def read(config=None):
+    return Call("GET", SSO, body=SHOWN if config is None else config)
 
 
 def update(body, answer):
@@ -189,4 +189,3 @@ def test_info_reads_the_configuration_and_the_enabled_login_options(http, make_c
 
     assert result == {"changed": False, "sso_config": SHOWN, "login_options": options}
     http.assert_done()
-
