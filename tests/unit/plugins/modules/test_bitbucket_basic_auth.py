@@ -117,6 +117,16 @@ def test_a_pattern_entry_does_not_count_and_the_message_says_so(http, run_module
     http.assert_done()
 
 
+def test_allowed_paths_never_count_for_the_guard(http, run_module):
+    """API-MAP 3.11 VERIFY: whatever the path syntax, a task calls several REST paths; only the user name counts."""
+    http.expect(read())
+
+    result = run_module(dict(block_requests=True, allowed_paths=["/*", "/rest/*"]), username="automation")
+
+    assert result["lockout_guard"] == "basic_auth_self_block"
+    http.assert_done()
+
+
 def test_its_own_user_is_recognised_without_regard_to_case(http, run_module):
     blocked = config(block_requests=True, allowed_users=["Automation"])
     http.expect(read(), put(blocked), read(blocked))
