@@ -256,13 +256,15 @@ class BitbucketClient:
 
     # -- single requests -------------------------------------------------------------
 
-    def request(self, method, path, params=None, json=None, missing_ok=False, idempotent=None, headers=None):
+    def request(self, method, path, params=None, json=None, missing_ok=False, idempotent=None, headers=None, retry_statuses=()):
         """Send one request (with retries) and return a :class:`Response`.
 
         ``missing_ok``: a 404 returns ``None`` instead of raising, for callers to whom
         404 means "absent". ``idempotent`` overrides the method's default for retries on
         5xx and lost connections: Bitbucket creates access tokens with a PUT, which must
-        not be repeated blindly (API-MAP 3.5).
+        not be repeated blindly (API-MAP 3.5). ``retry_statuses``: answers that mean "not
+        done, try again later" for this one endpoint (the basic-auth PUT's 409 "another
+        update in progress", API-MAP 3.11), retried like a 429.
         """
         method = method.upper()
         if idempotent is None:
@@ -317,7 +319,7 @@ class BitbucketClient:
 
             status = raw.status_code
             delay = None
-            if status == RATE_LIMITED:
+            if status == RATE_LIMITED or status in retry_statuses:
                 delay = _retry_after_seconds(raw.headers.get("Retry-After"))
                 if delay is None:
                     delay = self._backoff(attempt)
@@ -410,6 +412,10 @@ class BitbucketClient:
 
     def put(self, path, json=None, params=None, missing_ok=False, idempotent=None):
         return self.request("PUT", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent)
+
+    def patch(self, path, json=None, params=None, missing_ok=False, idempotent=True):
+        # A PATCH that sets properties to values may be repeated (authconfig updateIdp, updateConfig).
+        return self.request("PATCH", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent)
 
     def delete(self, path, params=None, missing_ok=False):
         return self.request("DELETE", path, params=params, missing_ok=missing_ok)

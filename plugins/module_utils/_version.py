@@ -53,3 +53,42 @@ def explain_missing_endpoint(exc, client, feature):
     if exc.status in (404, 405):
         exc.message += " - %s is not available on this server, which runs Bitbucket %s" % (feature, version_text(client.server_version()))
     return exc
+
+
+# -- options that only newer servers know ----------------------------------------------------------------
+
+
+def gate_options(client, params, options, minimum, older_api):
+    """The options of ``options`` that the task sets; fails before any write when the server is older than ``minimum``.
+
+    For fields that are in the seeds (the newest release) but not in an older API (API-MAP 1.7): they are
+    sent only when set, and only to a server that may know them. ``older_api`` names the API that lacks
+    them, for the message ("Bitbucket 9.4").
+    """
+    used = [option for option in options if params.get(option) is not None]
+    if used and not supports(client, minimum):
+        raise needs_newer(client, minimum, "%s (not in the %s API)" % (", ".join(used), older_api))
+    return used
+
+
+def explain_refused_options(exc, client, used, older_api):
+    """A 400 to a write that held such options, explained with the server's version; returns ``exc``."""
+    if used and exc.status == 400:
+        exc.message += " - the request held %s, which are newer than the %s API; this server runs Bitbucket %s" % (
+            ", ".join(used), older_api, version_text(client.server_version()))
+    return exc
+
+
+def check_options_kept(client, used, projected, desired):
+    """Fail when a write that held such options came back without them: the server ignored them.
+
+    ``projected`` is the object after the write and ``desired`` what the task asked for, both by option name.
+    """
+    dropped = [option for option in used if projected.get(option) != desired.get(option)]
+    if dropped:
+        raise ModuleFailure(
+            "Bitbucket %s took the change but ignored %s: this version does not support %s"
+            % (version_text(client.server_version()), ", ".join(dropped), "them" if len(dropped) > 1 else "it"),
+            ignored_options=dropped,
+            server_version=version_text(client.server_version()),
+        )

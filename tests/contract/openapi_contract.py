@@ -90,9 +90,12 @@ class SpecDefect:
     * ``list_of``: the 200 response is a standard page or a JSON array of this component schema;
     * ``patches``: ``(component, property, keywords)`` merged into a converted component property schema;
     * ``statuses``: extra statuses accepted on operations that do not document them, the body checked against
-      ``status_schema`` (unchecked when None); everywhere, or on the entry's ``operations`` only when it has some.
+      ``status_schema`` (unchecked when None); everywhere, or, for an entry that lists ``operations``, on those
+      operations only, where its ``status_schema`` replaces what the document declares for them.
     * ``responses``: ``(status, schema)`` pairs that give a documented status of the operation the body schema the
       document leaves out; an empty body is checked as JSON ``null`` against it.
+
+    A ``patches`` entry whose property is None merges its keywords into the component schema itself.
     """
 
     key: str
@@ -115,6 +118,7 @@ _PROJECT_PERMISSIONS = ["PROJECT_READ", "PROJECT_WRITE", "PROJECT_ADMIN"]
 _PROJECT = "/api/latest/projects/{projectKey}"
 # TRACE|DEBUG|INFO|WARN|ERROR in any case (JSON Schema patterns have no case-insensitive flag).
 _LOG_LEVEL_ANY_CASE = "^(%s)$" % "|".join("".join("[%s%s]" % (c, c.lower()) for c in level) for level in ("TRACE", "DEBUG", "INFO", "WARN", "ERROR"))
+_AUTHCONFIG = "/authconfig/latest"
 _REST_ERRORS = {"type": "object", "required": ["errors"],
                 "properties": {"errors": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/RestErrorMessage"}}}}
 
@@ -333,6 +337,39 @@ KNOWN_SPEC_DEFECTS = (
                     ("PUT", "/keys/latest/projects/{projectKey}/repos/{repositorySlug}/ssh/{keyId}/permission/{permission}")),
         statuses=(400,),
         status_schema=_REST_ERRORS,
+    ),
+    SpecDefect(
+        key="error-entity-message",
+        source="API-MAP 1.4",
+        reason="The authconfig, basicauth and tsv plugins answer errors as {\"message\": ...} (ErrorEntity); the document "
+               "declares no property required, so any object, a RestErrors body included, would pass. Pinned: an "
+               "ErrorEntity carries its message.",
+        patches=(("ErrorEntity", None, {"required": ["message"]}),),
+    ),
+    SpecDefect(
+        key="unreadable-body-400",
+        source="API-MAP 3.11; seed 000 put (basicauth)",
+        reason="PUT /basicauth/latest/config documents 204 and 409 only, but a body whose values have the wrong types "
+               "cannot be read into BasicAuthConfigEntity, and the REST framework answers 400 before the resource runs. "
+               "Accepted there with the plugin's error body.",
+        operations=(("PUT", "/basicauth/latest/config"),),
+        statuses=(400,),
+        status_schema={"$ref": "#/components/schemas/ErrorEntity"},
+    ),
+    SpecDefect(
+        key="auth-plugin-refusals",
+        source="API-MAP 1.4, 1.6 ('401 is used for forbidden as well'), 3.9 ('404 undocumented'), 3.12",
+        reason="On the authconfig, basicauth and tsv operations a refusal comes in one of two bodies: a failed or "
+               "missing authentication (or blocked basic authentication, 3.11) is answered by the core before the "
+               "plugin runs, as RestErrors; the plugin's own refusals (a missing SYS_ADMIN permission, an invalid TOTP "
+               "code, an unknown IdP id, which the document leaves out) as ErrorEntity. 401 and 404 take either.",
+        operations=tuple(("GET", path) for path in (_AUTHCONFIG + "/idps", _AUTHCONFIG + "/idps/{id}", _AUTHCONFIG + "/jit-users",
+                                                    _AUTHCONFIG + "/login-options", _AUTHCONFIG + "/sso", "/basicauth/latest/config",
+                                                    "/tsv/latest/status", "/tsv/latest/sso-management-status"))
+        + (("POST", _AUTHCONFIG + "/idps"), ("PATCH", _AUTHCONFIG + "/idps/{id}"), ("DELETE", _AUTHCONFIG + "/idps/{id}"),
+           ("PATCH", _AUTHCONFIG + "/sso"), ("PUT", "/basicauth/latest/config"), ("DELETE", "/tsv/latest/totp/unenroll/user/{userName}")),
+        statuses=(401, 404),
+        status_schema={"anyOf": [_REST_ERRORS, {"$ref": "#/components/schemas/ErrorEntity"}]},
     ),
 )
 
@@ -690,7 +727,11 @@ class Contract:
         components = {name: self._converter.convert(schema) for name, schema in spec.get("components", {}).get("schemas", {}).items()}
         for defect in self.defects:
             for component, prop, keywords in defect.patches:
-                components.setdefault(component, {"type": "object", "properties": {}}).setdefault("properties", {}).setdefault(prop, {}).update(keywords)
+                schema = components.setdefault(component, {"type": "object", "properties": {}})
+                if prop is None:
+                    schema.update(keywords)
+                    continue
+                schema.setdefault("properties", {}).setdefault(prop, {}).update(keywords)
         self.components = components
         resource = Resource(contents={"components": {"schemas": components}}, specification=DRAFT7)
         self._registry = Registry().with_resource(SPEC_URI, resource)
@@ -853,9 +894,11 @@ class Contract:
 
         responses = operation.spec.get("responses", {})
         response = responses.get(str(status))
-        extra = None
-        if response is None:
-            extra = next((defect for defect in operation.defects if int(status) in defect.statuses), None) or self._extra_statuses.get(int(status))
+        # An entry that lists the operation applies its statuses there even where the document declares them
+        # (its schema replaces the document's); the entries without operations only fill undocumented ones.
+        extra = next((defect for defect in operation.defects if int(status) in defect.statuses), None)
+        if extra is None and response is None:
+            extra = self._extra_statuses.get(int(status))
         if extra is not None:
             if extra.status_schema is not None:
                 validator = self._validator(("extra", extra.key, int(status)), extra.status_schema)

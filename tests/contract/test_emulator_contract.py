@@ -776,3 +776,111 @@ def test_loggers(api):
     api.call("PUT", logs + "/logger/com.atlassian.bitbucket/verbose", status=400, violation="path parameter 'levelName'")
     api.call("GET", logs + "/logger/com.atlassian.bitbucket", auth=admin, status=401)
     api.call("PUT", logs + "/rootLogger/debug", auth=admin, status=401)
+# -- authentication configuration: IdPs, SSO, basic auth, two-step verification -----------------
+
+AUTHCONFIG = "/rest/authconfig/latest"
+BASIC_AUTH = "/rest/basicauth/latest/config"
+TSV = "/rest/tsv/latest"
+FROZEN_AT = 1767225600000
+
+
+def new_oidc(**fields):
+    body = {"name": "Corp", "idp-type": "GENERIC", "sso-type": "OIDC", "enabled": True, "issuer-url": "https://login.example.com",
+            "client-id": "bitbucket", "client-secret": "oidc-secret", "discovery-enabled": True, "additional-scopes": ["email"],
+            "jit-configuration": {"user-provisioning-enabled": True, "mapping-email": "email"}}
+    body.update(fields)
+    return body
+
+
+def test_idp_lifecycle(api):
+    created = api.call("POST", AUTHCONFIG + "/idps", body=new_oidc(), status=200)
+    item = AUTHCONFIG + "/idps/%d" % created["id"]
+    listed = api.call("GET", AUTHCONFIG + "/idps", query={"start": 0, "limit": -1}, status=200)
+    assert [idp["name"] for idp in listed["results"]] == ["Corp"]
+    api.call("GET", AUTHCONFIG + "/idps", query={"limit": 1}, status=200)
+    assert api.call("GET", item, status=200)["client-id"] == "bitbucket"
+    patched = api.call("PATCH", item, body={"buttonText": "Corp SSO", "jit-configuration": {"mapping-groups": "groups"}}, status=200)
+    assert patched["jit-configuration"]["mapping-email"] == "email"
+    assert api.call("DELETE", item, status=200)["id"] == created["id"]
+    api.call("GET", item, status=404)
+    api.call("PATCH", item, body={"enabled": False}, status=404)
+    api.call("DELETE", item, status=404)
+
+
+def test_idp_errors(api):
+    no_secret = new_oidc()
+    del no_secret["client-secret"]
+    api.call("POST", AUTHCONFIG + "/idps", body=no_secret, status=400)
+    api.call("POST", AUTHCONFIG + "/idps", body=new_oidc(id=5), status=400)
+    api.call("POST", AUTHCONFIG + "/idps", body=new_oidc(enabled="yes"), status=400, violation="$.enabled")
+    created = api.call("POST", AUTHCONFIG + "/idps", body=new_oidc(), status=200)
+    api.call("PATCH", AUTHCONFIG + "/idps/%d" % created["id"], body={"id": 999}, status=400)
+    make_user(api, "ops", password="ops-pw")
+    api.call("GET", AUTHCONFIG + "/idps", auth=("ops", "ops-pw"), status=401)
+    api.call("POST", AUTHCONFIG + "/idps", auth=("ops", "ops-pw"), body=new_oidc(), status=401)
+    api.call("GET", AUTHCONFIG + "/idps", auth=None, status=401)
+
+
+def test_seed_only_saml_fields_are_an_extension_of_the_9_4_bean(api):
+    api.client.post("/_emulator/settings", json={"version": "9.6"})
+    try:
+        created = api.call("POST", AUTHCONFIG + "/idps", status=200, body={
+            "name": "Okta", "idp-type": "GENERIC", "sso-type": "SAML", "sso-url": "https://okta.example.com/sso", "sso-issuer": "okta",
+            "certificate": "-----BEGIN CERTIFICATE-----\nTUlJQw==\n-----END CERTIFICATE-----", "sign-authnrequest": True,
+            "signature-algorithm": "RSA_SHA256", "name-id-policy": "NONE"})
+        assert created["sign-authnrequest"] is True
+    finally:
+        api.client.post("/_emulator/settings", json={"version": "9.4"})
+
+
+def test_jit_users_and_login_options(api):
+    created = api.call("POST", AUTHCONFIG + "/idps", body=new_oidc(), status=200)
+    answer = api.client.post("/_emulator/sso-login", json={"idp": created["id"], "username": "jdoe", "display_name": "Jane Doe"})
+    assert answer.status_code == 200
+    assert api.call("GET", AUTHCONFIG + "/jit-users", status=200) == [{"username": "jdoe", "display-name": "Jane Doe"}]
+    options = api.call("GET", AUTHCONFIG + "/login-options", query={"start": 0, "limit": -1}, auth=None, status=200)
+    assert [option["type"] for option in options["results"]] == ["LOGIN_FORM", "IDP"]
+
+
+def test_sso_configuration(api):
+    assert api.call("GET", AUTHCONFIG + "/sso", status=200)["show-login-form"] is True
+    updated = api.call("PATCH", AUTHCONFIG + "/sso", body={"show-login-form": False, "enable-authentication-fallback": True,
+                                                           "discovery-refresh-cron": "0 0 */6 * * ?"}, status=200)
+    assert updated["discovery-refresh-cron"] == "0 0 */6 * * ?"
+    api.call("PATCH", AUTHCONFIG + "/sso", body={"discovery-refresh-cron": "0 0 * * *"}, status=400)
+    api.call("PATCH", AUTHCONFIG + "/sso", body={"show-login-form": "no"}, status=400, violation="show-login-form")
+
+
+def test_basic_auth_configuration_and_its_enforcement(api):
+    assert api.call("GET", BASIC_AUTH, status=200)["block-requests"] is False
+    api.call("PUT", BASIC_AUTH, body={"block-requests": "yes"}, status=400, violation="block-requests")
+    make_user(api, "ops", password="ops-pw")
+    api.call("PUT", BASIC_AUTH, auth=("ops", "ops-pw"), body={"block-requests": True}, status=401)
+    secret = api.call("PUT", TOKENS + "/users/admin", body={"name": "admin-token", "permissions": ["PROJECT_ADMIN", "REPO_ADMIN"]}, status=200)["token"]
+    api.call("PUT", BASIC_AUTH, body={"block-requests": True, "show-warning-message": True, "allowed-users": ["admin"],
+                                      "allowed-paths": ["/rest/api/latest/application-properties"]}, status=204)
+    api.call("GET", API + "/projects", auth=("ops", "ops-pw"), status=401)
+    api.call("GET", API + "/application-properties", auth=("ops", "ops-pw"), status=200)
+    api.call("GET", API + "/projects", status=200)
+    api.call("PUT", BASIC_AUTH, body={"block-requests": True, "allowed-users": []}, status=204)
+    api.call("GET", BASIC_AUTH, status=401)
+    api.call("PUT", BASIC_AUTH, bearer=secret, body={"block-requests": False, "show-warning-message": False, "allowed-users": [],
+                                                     "allowed-paths": []}, status=204)
+
+
+def test_two_step_verification(api):
+    from bitbucket_emulator import totp
+
+    api.client.post("/_emulator/clock", json={"freeze_at_ms": FROZEN_AT})
+    make_user(api, "alice")
+    admin_secret = api.client.post("/_emulator/tsv", json={"user": "admin"}).json["secret"]
+    api.client.post("/_emulator/tsv", json={"user": "alice"})
+    assert api.call("GET", TSV + "/status", status=200)["twoSVActive"] is True
+    assert api.call("GET", TSV + "/sso-management-status", status=200) == {"isManaged": False}
+    api.call("GET", TSV + "/sso-management-status", auth=None, status=401)
+    code = totp.code_at(admin_secret, FROZEN_AT)
+    api.call("DELETE", TSV + "/totp/unenroll/user/alice", body={"totpCode": "000000" if code != "000000" else "111111"}, status=401)
+    api.call("DELETE", TSV + "/totp/unenroll/user/alice", body={"totpCode": code}, status=204)
+    api.call("DELETE", TSV + "/totp/unenroll/user/alice", body={"totpCode": code}, status=400)
+    api.call("DELETE", TSV + "/totp/unenroll/user/admin", body={"totpCode": code}, status=403)
+    api.call("DELETE", TSV + "/totp/unenroll/user/ghost", body={"totpCode": code}, status=404)

@@ -39,6 +39,7 @@ from .errors import (
 from .faults import WRITE_METHODS, FaultSet
 from .permissions import LICENSED_RANK, Principal, user_global_rank
 from .routes import ROUTES
+from .routes import basic_auth
 from .state import State, hash_secret
 from .web import DEFAULT_MAX_PAGE_LIMIT, RequestContext, parse_json, parse_version
 
@@ -245,6 +246,7 @@ class EmulatorApp:
                     raise _auth_failed()
                 self._check_token_usable(token)
             principal = Principal(user=user, token=token, scheme="basic")
+            self._refuse_blocked_basic_auth(request, user)
         elif scheme == "bearer":
             token = state.find_token_by_secret(value)
             if token is None or token.user_id not in state.users:
@@ -263,6 +265,13 @@ class EmulatorApp:
         else:
             principal.user.last_authenticated = now
         return principal
+
+    def _refuse_blocked_basic_auth(self, request, user):
+        # API-MAP 3.11: with block-requests on, Basic requests are refused unless the user or the path
+        # is allowed; Bearer tokens are not affected. The /_emulator/ controls never get here.
+        refusal = basic_auth.refusal(self.state, user, request.path)
+        if refusal is not None:
+            raise refusal
 
     def _check_token_usable(self, token):
         if token.expiry_date is not None and self.state.now_ms() >= token.expiry_date:

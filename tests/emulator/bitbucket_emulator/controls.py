@@ -41,6 +41,12 @@ POST     /_emulator/licenses                a test licence (license_codec.py), n
                                             ``{"users": N, "expiry": "yyyy-mm-dd"|null, "server_id",
                                             "sen", "product", ...}`` -> ``{"license": TEXT}``.
 DELETE   /_emulator/licenses/installed      removes the installed licence (the API has no DELETE).
+GET      /_emulator/tsv                     ``{"enrollments": [{"user", "secret", "enabled_at"}]}``:
+                                            TOTP secrets of enrolled accounts (auth_controls.py).
+POST     /_emulator/tsv                     ``{"user"[, "secret", "enabled_at"]}`` enrolls in TOTP.
+DELETE   /_emulator/tsv/{user}              removes the enrollment.
+POST     /_emulator/sso-login               ``{"idp", "username", "display_name"[, "email"]}``: a
+                                            login through an IdP (just-in-time provisioning).
 =======  =================================  ====================================================
 """
 
@@ -52,6 +58,7 @@ from werkzeug.wrappers import Response
 
 from . import ssh_control
 from . import license_codec
+from . import auth_controls
 from .faults import FaultError
 from .licensing import licensed_user_count
 from .state import INTERNAL_DIRECTORY
@@ -343,4 +350,6 @@ _HANDLERS = {
     "users": _users,
     "ssh": ssh_control.handle,
     "licenses": _licenses,
+    "tsv": auth_controls.tsv,
+    "sso-login": auth_controls.sso_login,
 }

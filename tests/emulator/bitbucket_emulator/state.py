@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .sshkeys import KeyStore, SshSettings, host_key_blob
 from . import system_settings
+from .auth_state import AuthState
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
@@ -180,6 +181,8 @@ class State:
         # The administrator's maximum expiry of HTTP access tokens, in days (seed 002; API-MAP 3.6).
         self.token_max_expiry_days = None
         self.frozen_at_ms = None
+        # IdPs, SSO, basic-auth blocking, TOTP enrollments, JIT-provisioned users (API-MAP 3.9 to 3.12).
+        self.auth = AuthState()
         self._next_user_id = 1
         self._next_project_id = 1
         self._next_repo_id = 1
@@ -453,4 +456,5 @@ class State:
             "token_policy": {"max_expiry_days": self.token_max_expiry_days},
             "frozen_at_ms": self.frozen_at_ms,
             "system": system_settings.dump(self),
+            "auth": self.auth.dump(self.users),
         }

@@ -115,3 +115,16 @@ def client(app):
 @pytest.fixture
 def api(client):
     return Api(client)
+
+
+def totp_code(secret, at_ms, digits=6, step=30):
+    """RFC 6238 (HMAC-SHA1) written out here, apart from the emulator's, so each checks the other."""
+    import hashlib
+    import hmac
+    import struct
+
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", (at_ms // 1000) // step), hashlib.sha1).digest()
+    offset = digest[19] & 0xF
+    value = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10 ** digits
+    return "%0*d" % (digits, value)

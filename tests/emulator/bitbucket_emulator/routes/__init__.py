@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import access_keys, access_tokens, banner, default_branch, global_permissions, groups, licenses, loggers, mail_server
-from . import project_permissions, projects, rate_limits, repository_permissions, repository_policies, ssh_keys, system
-from . import token_policy, user_settings, users
+from . import access_keys, access_tokens, authconfig, banner, basic_auth, default_branch, global_permissions, groups, licenses
+from . import loggers, mail_server, project_permissions, projects, rate_limits, repository_permissions, repository_policies
+from . import ssh_keys, system, token_policy, tsv, user_settings, users
 
 ROUTES = (
     system.ROUTES
@@ -26,4 +26,7 @@ ROUTES = (
     + default_branch.ROUTES
     + repository_policies.ROUTES
     + loggers.ROUTES
+    + authconfig.ROUTES
+    + basic_auth.ROUTES
+    + tsv.ROUTES
 )

@@ -982,3 +982,46 @@ def test_fake_session_rejects_an_unexpected_call():
     leftover = FakeSession([Call("GET", PLAT)])
     with pytest.raises(AssertionError, match="never made"):
         leftover.assert_done()
+
+
+# -- statuses retried for one endpoint, and PATCH ------------------------------------------------------
+
+
+def test_retry_statuses_retry_an_answer_that_means_try_again_later(http, make_client, sleeps):
+    client = make_client()
+    path = "/rest/basicauth/latest/config"
+    busy = {"message": "Unable to update: another update is being performed."}
+    http.expect(
+        Call("PUT", path, json={"block-requests": True}, status=409, body=busy),
+        Call("PUT", path, json={"block-requests": True}, status=409, headers={"Retry-After": "3"}, body=busy),
+        Call("PUT", path, json={"block-requests": True}, status=204),
+    )
+
+    assert client.request("PUT", path, json={"block-requests": True}, retry_statuses=(409,)).status == 204
+    assert sleeps == [0.5, 3.0]
+    http.assert_done()
+
+
+def test_without_retry_statuses_a_409_is_an_error_at_once(http, make_client, sleeps):
+    client = make_client()
+    http.expect(Call("PUT", PLAT, json={}, status=409, body={"message": "busy"}))
+
+    with pytest.raises(BitbucketError) as caught:
+        client.put(PLAT, json={})
+    assert caught.value.status == 409
+    assert sleeps == []
+    http.assert_done()
+
+
+def test_patch_sends_json_and_is_retried_on_gateway_errors(http, make_client, sleeps):
+    client = make_client()
+    path = "/rest/authconfig/latest/sso"
+    http.expect(
+        Call("PATCH", path, json={"show-login-form": False}, status=503),
+        Call("PATCH", path, json={"show-login-form": False}, body={"show-login-form": False}),
+    )
+
+    assert client.patch(path, json={"show-login-form": False}).body == {"show-login-form": False}
+    assert len(sleeps) == 1
+    assert client.writes == 1
+    http.assert_done()
