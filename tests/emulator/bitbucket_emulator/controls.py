@@ -23,6 +23,12 @@ POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the cloc
 POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
                                             repository record (no repository REST API yet).
 DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
+GET      /_emulator/features                ``{"feature.hook.scripts": bool}``: the switches of
+                                            bitbucket.properties the emulator models, as in force.
+POST     /_emulator/features                ``{"feature.hook.scripts": true|false|null}`` sets a
+                                            switch (null: the claimed version's default; hook
+                                            scripts are off by default since 8.18). A reset
+                                            restores the defaults.
 =======  =================================  ====================================================
 """
 
@@ -33,6 +39,8 @@ import json
 from werkzeug.wrappers import Response
 
 from .faults import FaultError
+from .routes.hook_scripts import hook_scripts_enabled
+from .settings_state import HOOK_SCRIPTS_FEATURE
 from .web import parse_json, parse_version
 
 
@@ -212,6 +220,30 @@ def _repos(app, request, method, rest):
     return _error(405, "use POST /_emulator/repos or DELETE /_emulator/repos/{project}/{slug}")
 
 
+def _features(app, request, method, rest):
+    # API-MAP 1.7 and 3.20: hook scripts need feature.hook.scripts=true in bitbucket.properties since 8.18.
+    if rest:
+        return _error(404, "unknown control endpoint")
+    if method == "POST":
+        body, error = _body(request)
+        if error:
+            return error
+        if not isinstance(body, dict) or not body or set(body) - {HOOK_SCRIPTS_FEATURE}:
+            return _error(400, f"the body must be {{\"{HOOK_SCRIPTS_FEATURE}\": true|false|null}}")
+        value = body[HOOK_SCRIPTS_FEATURE]
+        if value is not None and not isinstance(value, bool):
+            return _error(400, f"{HOOK_SCRIPTS_FEATURE} must be true, false or null")
+        with app.lock:
+            if value is None:
+                app.state.settings.features.pop(HOOK_SCRIPTS_FEATURE, None)
+            else:
+                app.state.settings.features[HOOK_SCRIPTS_FEATURE] = value
+    elif method != "GET":
+        return _error(405, "use GET or POST /_emulator/features")
+    with app.lock:
+        return _reply(200, {HOOK_SCRIPTS_FEATURE: hook_scripts_enabled(app)})
+
+
 _HANDLERS = {
     "reset": _reset,
     "settings": _settings,
@@ -221,4 +253,5 @@ _HANDLERS = {
     "faults": _faults,
     "clock": _clock,
     "repos": _repos,
+    "features": _features,
 }

@@ -14,6 +14,8 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from .settings_state import SettingsState
+
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
 DEFAULT_GROUP = "stash-users"
@@ -159,6 +161,8 @@ class State:
         self.groups = {}      # lower-cased name -> Group
         self.projects = {}    # id -> Project
         self.tokens = {}      # id -> AccessToken
+        # Hooks, hook scripts, auto-decline, auto-merge, pull-request settings (settings_state.py).
+        self.settings = SettingsState()
         self.clock_offset_ms = 0
         self._next_user_id = 1
         self._next_project_id = 1
@@ -405,5 +409,9 @@ class State:
             ],
             "projects": projects,
             "tokens": tokens,
+            "settings": self.settings.dump(
+                {project.id: project.key for project in self.projects.values()},
+                {repo.id: f"{project.key}/{repo.slug}" for project in self.projects.values() for repo in project.repos.values()},
+            ),
             "clock_offset_ms": self.clock_offset_ms,
         }
