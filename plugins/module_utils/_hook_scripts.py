@@ -76,10 +76,12 @@ def explain(exc, collection=False):
 
 
 def read_script(client, script_id):
-    """The script with this id, or ``None`` when there is none."""
+    """The script with this id, or ``None`` when there is none (a 404 that says the feature is off is an error)."""
     try:
-        return client.get(script_path(script_id), missing_ok=True)
+        return client.get(script_path(script_id))
     except BitbucketError as exc:
+        if exc.status == 404 and not feature_disabled(exc):
+            return None
         raise explain(exc) from None
 
 

@@ -12,8 +12,8 @@ module: bitbucket_auto_decline
 short_description: Set or inherit when Bitbucket Data Center declines inactive pull requests
 version_added: 0.1.0
 description:
-  - Manages the auto-decline settings of a project, or of one repository: whether Bitbucket declines pull requests that have been
-    inactive for O(inactivity_weeks) weeks.
+  - Manages the auto-decline settings of a project, or of one repository, which say whether Bitbucket declines pull requests that
+    have been inactive for O(inactivity_weeks) weeks.
   - The settings inherit. A repository without its own settings follows its project's, and a project without its own follows the
     instance's defaults. So "set here" and "inherited" are different states even when the values are the same.
   - With O(state=present) the settings are set at this scope, even when the values in force are the same but inherited.

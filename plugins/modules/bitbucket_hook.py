@@ -12,8 +12,8 @@ module: bitbucket_hook
 short_description: Enable, disable and configure Bitbucket Data Center repository hooks and merge checks
 version_added: 0.1.0
 description:
-  - Manages one repository hook or merge check (pre-receive, post-receive or pull-request merge check) for all repositories of a
-    project, or for one repository: whether it is enabled, and its settings.
+  - Manages whether one repository hook or merge check (pre-receive, post-receive or pull-request merge check) is enabled, and its
+    settings, for all repositories of a project or for one repository.
   - A hook's state inherits. A repository without its own configuration follows its project's. So "set here" and "inherited" are
     different states even when they match. With O(state=present) the hook is configured at this scope, even when the state in force is
     the same but inherited; with O(state=inherited) a repository's own configuration is removed and the project's applies again.
@@ -46,7 +46,7 @@ options:
       - The hook's settings document, whose fields the app that provides the hook defines. It replaces the whole document.
       - Compared with light type coercion, because many apps store numbers and booleans as text (V(10) and V("10") are the same).
       - Left as it is when not set. Bitbucket shows settings to anyone who can read the project or repository, and so does this
-        module (in its result and diff): keep secrets out of them.
+        module (in its result and diff), so keep secrets out of them.
     type: dict
   state:
     description:

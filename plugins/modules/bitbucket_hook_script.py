@@ -12,7 +12,7 @@ module: bitbucket_hook_script
 short_description: Register, update and delete Bitbucket Data Center hook scripts
 version_added: 0.1.0
 description:
-  - Manages a script in the global hook-script registry of Bitbucket Data Center: its name, its type (pre- or post-receive),
+  - Manages a script in the global hook-script registry of Bitbucket Data Center, with its name, its type (pre- or post-receive),
     its description and its content. M(bitbucket.datacenter.bitbucket_hook_script_config) then enables it for projects and repositories.
   - Bitbucket has no way to list hook scripts. A script is found by its id (O(script_id)), which the run that created it returns
     as RV(script.id), or by its O(name) among the hook-script configurations of the projects and repositories in O(find_in).
@@ -157,6 +157,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._client impor
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._hook_scripts import (
     SCRIPT_TYPES,
     explain,
+    feature_disabled,
     find_by_name,
     public_script,
     read_script,
@@ -261,6 +262,8 @@ def create(client, params, fields):
                     % (params["name"], attempt_failed),
                     maybe_applied=True,
                 ) from None
+            if feature_disabled(exc, collection=True):
+                raise explain(exc, collection=True) from None
             if name_taken(exc):
                 exc.message += (
                     " - a hook script with this name exists already, and Bitbucket cannot list hook scripts: give its id in script_id "
