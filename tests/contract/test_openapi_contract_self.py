@@ -310,3 +310,38 @@ def test_read_only_flags_do_not_constrain_requests(contract):
 def test_mesh_nodes_and_jit_users_are_lists(contract):
     assert contract.check_response("GET", "/rest/api/latest/admin/git/mesh/nodes", 200, [{"id": "1", "name": "mesh-1"}]) == []
     assert contract.check_response("GET", "/rest/authconfig/latest/jit-users", 200, page([])) == []
+
+
+# -- settings (API-MAP 3.19, 3.20): a request body the document leaves out, statuses of some operations, forms --
+
+HOOK_ENABLED = PROJECT + "/settings/hooks/com.example:hook/enabled"
+REPO_HOOK_ENABLED = PROJECT + "/repos/app/settings/hooks/com.example:hook/enabled"
+HOOK_SCRIPTS = "/rest/api/latest/hook-scripts"
+
+
+def test_enabling_a_hook_may_carry_its_settings(contract, raw_contract):
+    for path in (HOOK_ENABLED, REPO_HOOK_ENABLED):
+        assert contract.check_request("PUT", path, body={"sizeLimit": 10}, content_type="application/json") == []
+        assert contract.check_request("PUT", path) == []
+        assert "takes no request body" in messages(raw_contract.check_request("PUT", path, body={"sizeLimit": 10}, content_type="application/json"))
+    assert "request-body" in parts(contract.check_request("PUT", HOOK_ENABLED, body=[1, 2], content_type="application/json"))
+
+
+def test_statuses_of_a_defect_that_names_operations_are_accepted_there_only(contract):
+    # 403/415 of the hook-script forms, and 400 of the repository's enableHook: not accepted anywhere else.
+    assert contract.check_response("POST", HOOK_SCRIPTS, 403, ERRORS) == []
+    assert contract.check_response("POST", HOOK_SCRIPTS, 415, ERRORS) == []
+    assert contract.check_response("PUT", REPO_HOOK_ENABLED, 400, ERRORS) == []
+    assert parts(contract.check_response("GET", PROJECT, 415, ERRORS)) == ["status"]
+    assert parts(contract.check_response("POST", PROJECTS, 403, ERRORS)) == ["status"]
+    assert parts(contract.check_response("POST", HOOK_SCRIPTS, 403, {"no": "errors"})) == ["response-body"]
+
+
+def test_a_recorded_form_is_checked_against_the_form_schema(contract):
+    form = {"name": "reject-large", "type": "PRE", "content": "exit 0"}
+    multipart = "multipart/form-data; boundary=xyz"
+    assert contract.check_request("POST", HOOK_SCRIPTS, body=form, content_type=multipart) == []
+    assert "$.name" in messages(contract.check_request("POST", HOOK_SCRIPTS, body=dict(form, name=7), content_type=multipart))
+    # updateHookScript declares */*: the form's schema applies too.
+    assert "$.content" in messages(contract.check_request("PUT", HOOK_SCRIPTS + "/3", body={"content": 1}, content_type=multipart))
+    assert "not documented" in messages(contract.check_request("POST", HOOK_SCRIPTS, body={"name": "x"}, content_type="application/json"))
