@@ -75,7 +75,7 @@ extends_documentation_fragment:
   - bitbucket.datacenter.attributes.action_group
 notes:
   - Needs SYS_ADMIN.
-  - Creating and updating a script sends C(multipart/form-data) with the C(X-Atlassian-Token: no-check) header, as Bitbucket requires.
+  - "Creating and updating a script sends C(multipart/form-data) with the C(X-Atlassian-Token: no-check) header, as Bitbucket requires."
   - When the answer to a create is lost (a server error after the script was made), Bitbucket gives no way to learn the new id; the
     module tries the create once more, which either succeeds or fails because the name is taken, and then says so.
 seealso:
