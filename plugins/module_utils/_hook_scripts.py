@@ -18,7 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError, rest_path
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, invalid_option
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._scoped import Scope
 
 SCRIPT_TYPES = ["PRE", "POST"]
@@ -113,3 +113,70 @@ def find_by_name(client, scopes, name):
             if script.get("name") == name and script.get("id") is not None:
                 found[int(script["id"])] = script
     return found
+
+
+def find_script(client, script_id, find_in, name):
+    """The script with ``script_id``, else the one named ``name`` among the configurations of ``find_in``, else ``None``."""
+    if script_id is not None:
+        return read_script(client, script_id)
+    found = find_by_name(client, scopes_option(find_in), name)
+    if len(found) > 1:
+        raise ModuleFailure("Several hook scripts are named %r (ids %s)" % (name, ", ".join(str(key) for key in sorted(found))))
+    return next(iter(found.values()), None)
+
+
+def normalise(text):
+    """Script text as compared: line endings made LF (API-MAP 3.20 "byte compare after normalising line endings")."""
+    return None if text is None else text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_content(client, script_id):
+    """The script's content (spec "read", text/plain), normalised."""
+    try:
+        return normalise(client.get_text(script_path(script_id, "content")))
+    except BitbucketError as exc:
+        raise explain(exc) from None
+
+
+def form(fields):
+    """The multipart fields of a create or an update; the content goes as a file part, like a browser's upload."""
+    parts = [(name, fields[name]) for name in ("name", "type", "description") if fields.get(name) is not None]
+    if fields.get("content") is not None:
+        parts.append(("content", ("%s.sh" % (fields.get("name") or "hook-script"), fields["content"], "text/plain")))
+    return parts
+
+
+def name_taken(exc):
+    """Whether Bitbucket refused a create because the name is taken (API-MAP 3.20 VERIFY: 400 or 409)."""
+    message = (exc.server_message or "").lower()
+    if exc.status == 409:
+        return True
+    return exc.status == 400 and "name" in message and any(word in message for word in ("exist", "taken", "unique", "already"))
+
+
+def create_script(client, fields):
+    """POST the script; after a lost answer, once more: names are unique, so a second create cannot make a duplicate.
+
+    When the second create finds the name taken, the first one landed, and nothing gives its id: that is the failure.
+    """
+    lost = None
+    for _attempt in range(2):
+        try:
+            return client.post(script_path(), files=form(fields)).body
+        except BitbucketError as exc:
+            if lost is not None and name_taken(exc):
+                raise ModuleFailure(
+                    "Hook script %r was probably created, but Bitbucket's answer was lost (%s), and Bitbucket gives no way to learn "
+                    "a hook script's id from its name; an administrator finds it in the database or through a configuration that uses it"
+                    % (fields["name"], lost),
+                    maybe_applied=True,
+                ) from None
+            if name_taken(exc):
+                exc.message += (
+                    " - a hook script with this name exists already, and Bitbucket cannot list hook scripts: give its id in script_id "
+                    "(the run that created it returned it) or a project or repository that uses it in find_in"
+                )
+            if feature_disabled(exc, collection=True) or not exc.maybe_applied or lost is not None:
+                raise explain(exc, collection=True) from None
+            lost = str(exc)
+    raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover

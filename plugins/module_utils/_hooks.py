@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
+
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 
 HOOK_TYPES = ["PRE_RECEIVE", "PRE_PULL_REQUEST_MERGE", "POST_RECEIVE"]
@@ -81,7 +83,7 @@ def canonical(value):
 
 
 def _number_text(number):
-    if number != number or number in (float("inf"), float("-inf")):  # NaN and infinities stay as they are written
+    if math.isnan(number) or math.isinf(number):  # they stay as they are written
         return repr(number)
     if float(number).is_integer():
         return str(int(number))

@@ -133,6 +133,25 @@ script:
       when it would be created. Empty when it does not exist.
   returned: always
   type: dict
+  contains:
+    id:
+      description: The script's id, to keep and pass as O(script_id). Bitbucket gives no other way to find it again.
+      type: int
+    name:
+      description: The script's name.
+      type: str
+    type:
+      description: V(PRE) or V(POST).
+      type: str
+    description:
+      description: The script's description.
+      type: str
+    version:
+      description: Bitbucket's version of the script, which each update raises.
+      type: int
+    pluginKey:
+      description: The app the script belongs to, set by Bitbucket.
+      type: str
   sample:
     id: 3
     name: reject-large-files
@@ -156,15 +175,17 @@ import io
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._hook_scripts import (
     SCRIPT_TYPES,
+    create_script,
     explain,
-    feature_disabled,
-    find_by_name,
+    find_script,
+    form,
+    normalise,
     public_script,
+    read_content,
     read_script,
     script_path,
-    scopes_option,
 )
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, invalid_option, run_module
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import guarded_write
 
 # The action plugin reads these options' files on the controller and passes their text instead (plugin_utils/_runner.py).
@@ -186,11 +207,6 @@ MODULE_SPEC = dict(
 )
 
 
-def normalise(text):
-    """Script text as compared: line endings made LF (API-MAP 3.20 "byte compare after normalising line endings")."""
-    return None if text is None else text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def wanted_content(params):
     if params["src"] is None:
         return params["content"]
@@ -210,19 +226,6 @@ def validate(params):
         raise invalid_option("content", "a hook script cannot be empty")
 
 
-def locate(context, client, params):
-    """The script the options name, or ``None``."""
-    if params["script_id"] is not None:
-        script = read_script(client, params["script_id"])
-        if script is None and params["state"] == "present":
-            context.warn("No hook script has the id %d; a new one is created, with a new id to keep" % params["script_id"])
-        return script
-    found = find_by_name(client, scopes_option(params["find_in"]), params["name"])
-    if len(found) > 1:
-        raise ModuleFailure("Several hook scripts are named %r (ids %s)" % (params["name"], ", ".join(str(key) for key in sorted(found))))
-    return next(iter(found.values()), None)
-
-
 def managed(script, content):
     if not script:
         return None
@@ -232,58 +235,15 @@ def managed(script, content):
     return fields
 
 
-def form(fields):
-    """The multipart fields of a create or an update; the content goes as a file part, like a browser's upload."""
-    parts = [(name, fields[name]) for name in ("name", "type", "description") if fields.get(name) is not None]
-    if fields.get("content") is not None:
-        parts.append(("content", ("%s.sh" % (fields.get("name") or "hook-script"), fields["content"], "text/plain")))
-    return parts
-
-
-def name_taken(exc):
-    """Whether Bitbucket refused a create because the name is taken (API-MAP 3.20 VERIFY: 400 or 409)."""
-    message = (exc.server_message or "").lower()
-    if exc.status == 409:
-        return True
-    return exc.status == 400 and "name" in message and any(word in message for word in ("exist", "taken", "unique", "already"))
-
-
-def create(client, params, fields):
-    """POST the script; after a lost answer, once more: names are unique, so a second create cannot make a duplicate."""
-    attempt_failed = None
-    for _attempt in range(2):
-        try:
-            return client.post(script_path(), files=form(fields)).body
-        except BitbucketError as exc:
-            if attempt_failed is not None and name_taken(exc):
-                raise ModuleFailure(
-                    "Hook script %r was probably created, but Bitbucket's answer was lost (%s), and Bitbucket gives no way to learn "
-                    "a hook script's id from its name; an administrator finds it in the database or through a configuration that uses it"
-                    % (params["name"], attempt_failed),
-                    maybe_applied=True,
-                ) from None
-            if feature_disabled(exc, collection=True):
-                raise explain(exc, collection=True) from None
-            if name_taken(exc):
-                exc.message += (
-                    " - a hook script with this name exists already, and Bitbucket cannot list hook scripts: give its id in script_id "
-                    "(the run that created it returned it) or a project or repository that uses it in find_in"
-                )
-            if not exc.maybe_applied or attempt_failed is not None:
-                raise explain(exc, collection=True) from None
-            attempt_failed = str(exc)
-    raise ModuleFailure("unreachable")  # pragma: no cover
-
-
 def run(context):
     params = context.params
     validate(params)
     client = context.client
     content = normalise(wanted_content(params))
-    current = locate(context, client, params)
-    current_content = None
-    if current is not None and content is not None:
-        current_content = normalise(client.get_text(script_path(current["id"], "content")))
+    current = find_script(client, params["script_id"], params["find_in"], params["name"])
+    if current is None and params["script_id"] is not None and params["state"] == "present":
+        context.warn("No hook script has the id %d; a new one is created, with a new id to keep" % params["script_id"])
+    current_content = read_content(client, current["id"]) if current is not None and content is not None else None
     before = managed(current, current_content)
 
     if params["state"] == "absent":
@@ -313,7 +273,7 @@ def run(context):
         if recreate:
             client.delete(script_path(current["id"]), missing_ok=True)
             context.warn("Hook script %r was deleted and created again to change its type: its id and its configurations are gone" % params["name"])
-        created = create(client, params, fields)
+        created = create_script(client, fields)
         return context.result(True, before, managed(fields, content), script=public_script(created), recreated=recreate)
 
     changes = {key: value for key, value in desired.items() if key != "type" and value is not None and before.get(key) != value}
@@ -327,7 +287,7 @@ def run(context):
     def landed(script):
         if not script or any(script.get(key) != value for key, value in changes.items() if key != "content"):
             return False
-        return "content" not in changes or normalise(client.get_text(script_path(current["id"], "content"))) == changes["content"]
+        return "content" not in changes or read_content(client, current["id"]) == changes["content"]
 
     try:
         updated = guarded_write(lambda: client.put(script_path(current["id"]), files=form(changes)).body, lambda: read_script(client, current["id"]), landed)

@@ -164,6 +164,16 @@ http_trace:
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import rest_path
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._pull_requests import (
+    MERGE_FIELDS,
+    REQUIREMENT_FIELDS,
+    merge_config_body,
+    merge_config_of,
+    merge_fields,
+    requirement_fields,
+    requirements_body,
+    template_fields,
+)
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._scoped import (
     GLOBAL,
     REPOSITORY,
@@ -177,15 +187,6 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._scoped impor
 )
 
 DEFAULT_SCM = "git"
-MERGE_FIELDS = ("merge_strategies", "default_strategy", "commit_summaries", "commit_message_template")
-REQUIREMENT_FIELDS = ("required_all_approvers", "required_all_tasks_complete", "required_approvers", "required_successful_builds")
-# spec updatePullRequestSettings_1: the bundled merge checks also answer under their plugin keys, with the old
-# keys (requiredApprovers, requiredSuccessfulBuilds) as plain numbers; the schema has {enabled, count} objects under
-# the old keys. Both readings are understood, and a write uses the one the read showed (API-MAP 3.22).
-COUNTED_CHECKS = {
-    "required_approvers": ("requiredApprovers", "com.atlassian.bitbucket.server.bundled-hooks.requiredApproversMergeHook"),
-    "required_successful_builds": ("requiredSuccessfulBuilds", "com.atlassian.bitbucket.server.bitbucket-build.requiredBuildsMergeCheck"),
-}
 
 MODULE_SPEC = dict(
     argument_spec=dict(
@@ -203,43 +204,6 @@ MODULE_SPEC = dict(
     ),
     **SCOPE_RULES
 )
-
-
-def template_fields(template):
-    """A commit message template as compared: its non-empty parts; ``{}`` for no template."""
-    return {part: value for part, value in (template or {}).items() if part in ("title", "body") and value}
-
-
-def merge_fields(config):
-    """A RestPullRequestMergeConfig as the module's fields (API-MAP 3.22: compare the set of enabled ids)."""
-    config = config or {}
-    strategies = config.get("strategies")
-    enabled = None
-    if strategies is not None:
-        # Every strategy is listed with its enabled flag; a strategy without the flag is one that is listed as enabled.
-        enabled = sorted(strategy.get("id") for strategy in strategies if strategy.get("enabled", True))
-    default = config.get("defaultStrategy") or {}
-    return dict(
-        merge_strategies=enabled,
-        default_strategy=default.get("id"),
-        commit_summaries=config.get("commitSummaries"),
-        commit_message_template=template_fields(config.get("commitMessageTemplate")),
-    )
-
-
-def counted_check(answer, field):
-    """``(count, wire form)`` of a counted merge check: 0 when it is off; the form is ``"object"`` or ``"plugin"``."""
-    old_key, plugin_key = COUNTED_CHECKS[field]
-    value = answer.get(old_key)
-    if isinstance(value, dict):
-        return (int(value.get("count") or 0) if value.get("enabled") else 0), "object"
-    plugin = answer.get(plugin_key)
-    if isinstance(plugin, dict):
-        return (int(plugin.get("count") or 0) if plugin.get("enabled") else 0), "plugin"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value, "plugin"
-    deprecated = answer.get(old_key + "Deprecated")
-    return (deprecated if isinstance(deprecated, int) else None), "object"
 
 
 def validate(params, scope):
@@ -285,16 +249,13 @@ def run(context):
         return at.api_path("settings", "pull-requests", scm)
 
     def fields_of(at, answer):
-        answer = answer or {}
-        # spec getMergeConfig answers the instance's configuration itself; the other levels wrap it in mergeConfig.
-        config = answer.get("mergeConfig") if "mergeConfig" in answer else answer
+        config = merge_config_of(answer)
         fields = merge_fields(config)
         if at.kind == REPOSITORY:
-            fields["required_all_approvers"] = answer.get("requiredAllApprovers")
-            fields["required_all_tasks_complete"] = answer.get("requiredAllTasksComplete")
-            for field in COUNTED_CHECKS:
-                fields[field], wire[field] = counted_check(answer, field)
-        where = origin(config.get("type") if isinstance(config, dict) else None)
+            requirements, readings = requirement_fields(answer or {})
+            fields.update(requirements)
+            wire.update(readings)
+        where = origin(config.get("type"))
         if where is None:
             warning = "Bitbucket did not say where the merge configuration of %s comes from (mergeConfig.type); it is compared by value" % at.label
             if warning not in context.warnings:
@@ -305,35 +266,16 @@ def run(context):
     def read(at):
         return fields_of(at, client.get(path(at)))
 
-    def merge_config(fields):
-        config = dict(
-            strategies=[dict(id=strategy) for strategy in fields["merge_strategies"]],
-            defaultStrategy=dict(id=fields["default_strategy"]),
-        )
-        if fields.get("commit_summaries") is not None:
-            config["commitSummaries"] = fields["commit_summaries"]
-        if params["commit_message_template"] is not None or fields.get("commit_message_template"):
-            # spec setMergeConfig: an empty commitMessageTemplate deletes the template, a missing one keeps it.
-            config["commitMessageTemplate"] = fields.get("commit_message_template") or {}
-        return config
-
     def write(at, fields, current):
+        merge_config = merge_config_body(fields, params["commit_message_template"] is not None)
         if at.kind != REPOSITORY:
-            return fields_of(at, client.post(path(at), json=dict(mergeConfig=merge_config(fields)), idempotent=True).body)
-        body = {}
-        # The merge configuration goes only when it is managed or already set here: sending it makes it the
-        # repository's own. The requirements all go, so that a server that replaces the document (API-MAP 3.22
-        # VERIFY: partial or replace) keeps the ones not managed.
+            return fields_of(at, client.post(path(at), json=dict(mergeConfig=merge_config), idempotent=True).body)
+        # The requirements all go, so that a server that replaces the document (API-MAP 3.22 VERIFY: partial or
+        # replace) keeps the ones not managed. The merge configuration goes only when it is managed or already set
+        # here: sending it makes it the repository's own.
+        body = requirements_body(fields, wire)
         if any(params[field] is not None for field in MERGE_FIELDS) or current["scope"] == REPOSITORY:
-            body["mergeConfig"] = merge_config(fields)
-        body["requiredAllApprovers"] = bool(fields["required_all_approvers"])
-        body["requiredAllTasksComplete"] = bool(fields["required_all_tasks_complete"])
-        for field, (old_key, plugin_key) in COUNTED_CHECKS.items():
-            count = fields[field] or 0
-            if wire.get(field) == "plugin":
-                body[plugin_key] = dict(enabled=count > 0, count=count)
-            else:
-                body[old_key] = dict(enabled=count > 0, count=str(count))
+            body["mergeConfig"] = merge_config
         return fields_of(at, client.post(path(at), json=body, idempotent=True).body)
 
     def remove(at):

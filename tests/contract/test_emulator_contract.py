@@ -611,8 +611,8 @@ def test_pull_request_settings_at_every_scope(api):
     assert api.call("POST", instance, body={"mergeConfig": {"strategies": [{"id": "ff"}, {"id": "no-ff"}], "defaultStrategy": {"id": "ff"}}},
                     status=200)["type"] == "scm"
     assert api.call("GET", project, status=200)["mergeConfig"]["type"] == "scm"
-    answer = api.call("POST", project, body={"mergeConfig": {"strategies": [{"id": "squash"}], "defaultStrategy": {"id": "squash"},
-                                                              "commitSummaries": 5, "commitMessageTemplate": {"title": "PR #${id}"}}}, status=200)
+    squash = {"strategies": [{"id": "squash"}], "defaultStrategy": {"id": "squash"}, "commitSummaries": 5, "commitMessageTemplate": {"title": "PR #${id}"}}
+    answer = api.call("POST", project, body={"mergeConfig": squash}, status=200)
     assert answer["mergeConfig"]["type"] == "project"
     assert [s["id"] for s in answer["mergeConfig"]["strategies"] if s["enabled"]] == ["squash"]
     api.call("POST", project, body={"mergeConfig": {"strategies": [{"id": "squash"}], "defaultStrategy": {"id": "ff"}}}, status=400)

@@ -204,10 +204,13 @@ def test_the_template_is_kept_unless_given(scoped):
 
 @pytest.mark.parametrize(
     "merge_config",
-    [{"strategies": [], "defaultStrategy": {"id": "no-ff"}}, {"strategies": [{"id": "no-ff"}]},
-     {"strategies": [{"id": "no-ff"}], "defaultStrategy": {"id": "squash"}}, {"strategies": [{"id": "no-ff"}], "defaultStrategy": {"id": "no-ff"},
-                                                                               "commitSummaries": -1},
-     {"strategies": "no-ff", "defaultStrategy": {"id": "no-ff"}}],
+    [
+        {"strategies": [], "defaultStrategy": {"id": "no-ff"}},
+        {"strategies": [{"id": "no-ff"}]},
+        {"strategies": [{"id": "no-ff"}], "defaultStrategy": {"id": "squash"}},
+        {"strategies": [{"id": "no-ff"}], "defaultStrategy": {"id": "no-ff"}, "commitSummaries": -1},
+        {"strategies": "no-ff", "defaultStrategy": {"id": "no-ff"}},
+    ],
 )
 def test_merge_configuration_validation(scoped, merge_config):
     assert scoped.post(project("settings/pull-requests/git"), json={"mergeConfig": merge_config}).status_code == 400

@@ -93,7 +93,7 @@ def _parse_config(ctx, body, current):
         raise bad_request("mergeConfig must be an object.", "mergeConfig")
     strategies = body.get("strategies")
     if not isinstance(strategies, list) or not strategies or not all(isinstance(s, dict) and isinstance(s.get("id"), str) for s in strategies):
-        raise bad_request("At least one merge strategy must be enabled: strategies is a list of {\"id\": ...}.", "mergeConfig.strategies")
+        raise bad_request("At least one merge strategy must be enabled: strategies is a list of objects with an id.", "mergeConfig.strategies")
     ids = [strategy["id"] for strategy in strategies]
     unknown = [strategy_id for strategy_id in ids if strategy_id not in STRATEGY_IDS]
     if unknown:
