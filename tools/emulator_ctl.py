@@ -88,10 +88,11 @@ def stop(args):
 
 def save_requests(args):
     records = []
-    path = os.path.join(args.state_dir, "requests.jsonl")
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as handle:
-            records = [json.loads(line) for line in handle if line.strip()]
+    for state_dir in args.state_dir:
+        path = os.path.join(state_dir, "requests.jsonl")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as handle:
+                records.extend(json.loads(line) for line in handle if line.strip())
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump({"requests": records}, handle)
     print("saved %d recorded requests to %s" % (len(records), args.out))
@@ -119,7 +120,7 @@ def main():
     stop_parser = sub.add_parser("stop")
     stop_parser.add_argument("--state-dir", required=True)
     save_parser = sub.add_parser("save-requests")
-    save_parser.add_argument("--state-dir", required=True)
+    save_parser.add_argument("--state-dir", required=True, action="append", help="repeat to save the requests of several emulators")
     save_parser.add_argument("--out", required=True)
     reset_parser = sub.add_parser("reset")
     reset_parser.add_argument("--port", type=int, required=True)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make integration`: run every integration target against the emulator twice, once in the Ansible
-# worker process and once as ordinary modules, each path in one ansible-playbook run
-# (tests/integration/runner/run_targets.yml), recording every task result. Then the end-to-end checks:
+# worker process and once as ordinary modules, each path and shard of the targets in one
+# ansible-playbook run (tests/integration/runner/run_targets.yml), recording every task result. Then the end-to-end checks:
 # the two paths gave identical results and made identical requests (from those records, without
 # running anything again), no secret in -vvv output, and forks converging under faults. Saves the
 # emulator's request log for the contract step.
@@ -17,10 +17,6 @@ bin="$PWD/.venv/bin"
 state="$PWD/build/integration"
 rm -rf "$state"
 mkdir -p "$state"
-url="http://127.0.0.1:$port"
-
-"$bin/python" tools/emulator_ctl.py start --port "$port" --state-dir "$state"
-trap '"$bin/python" tools/emulator_ctl.py stop --state-dir "$state"' EXIT
 
 if [ -n "${INTEGRATION_TARGETS:-}" ]; then
   read -r -a targets <<< "$INTEGRATION_TARGETS"
@@ -34,29 +30,72 @@ else
     targets+=("$name")
   done
 fi
-targets_json="$("$bin/python" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "${targets[@]}")"
+# The targets are split into shards, each shard run on both paths against an emulator of its own, all
+# four runs at once: the module path starts a Python process per task and keeps one core busy, so the
+# runs overlap on this machine's two cores. Both paths of a shard see the same targets in the same
+# order from a fresh emulator, so their results and requests still compare one for one.
+shards="${INTEGRATION_SHARDS:-2}"
+[ "${#targets[@]}" -lt "$shards" ] && shards="${#targets[@]}"
+collections="$(dirname "$(dirname "$(dirname "$staged")")")"
+jobs=()
+trap 'for job in "${jobs[@]}"; do "$bin/python" tools/emulator_ctl.py stop --state-dir "$state/$job"; done' EXIT
 
-status=0
-for in_process in true false; do
-  path_name="$([ "$in_process" = true ] && echo in_process || echo module)"
-  echo "== integration targets, in_process=$in_process: ${targets[*]}"
-  "$bin/python" tools/emulator_ctl.py reset --port "$port"
-  ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$staged")")")" \
+run_job() {  # path_name in_process shard port targets_json
+  local job="$1-$3" dir="$state/$1-$3" result=0
+  "$bin/python" tools/emulator_ctl.py start --port "$4" --state-dir "$dir" > "$dir.log" 2>&1 || return 1
+  ANSIBLE_COLLECTIONS_PATH="$collections" \
   ANSIBLE_ROLES_PATH="$PWD/tests/integration/targets" \
   ANSIBLE_CALLBACK_PLUGINS="$PWD/tests/e2e/callback_plugins" \
   ANSIBLE_CALLBACKS_ENABLED=record_results \
   ANSIBLE_PYTHON_INTERPRETER="$bin/python" \
   ANSIBLE_NOCOLOR=1 \
-  RECORD_RESULTS_FILE="$state/results-$path_name.jsonl" \
+  RECORD_RESULTS_FILE="$state/results-$job.jsonl" \
     "$bin/ansible-playbook" -i localhost, tests/integration/runner/run_targets.yml \
-      -e "{\"targets\": $targets_json}" \
-      -e "bitbucket_url=$url bitbucket_username=admin bitbucket_password=admin" \
-      -e "{\"bitbucket_datacenter_in_process\": $in_process}" || status=1
-  "$bin/python" tools/emulator_ctl.py dump-requests --port "$port" --out "$state/requests-$path_name.json"
+      -e "{\"targets\": $5}" \
+      -e "bitbucket_url=http://127.0.0.1:$4 bitbucket_username=admin bitbucket_password=admin" \
+      -e "{\"bitbucket_datacenter_in_process\": $2}" >> "$dir.log" 2>&1 || result=$?
+  "$bin/python" tools/emulator_ctl.py dump-requests --port "$4" --out "$state/requests-$job.json"
+  "$bin/python" tools/emulator_ctl.py stop --state-dir "$dir"
+  return $result
+}
+
+pids=()
+for shard in $(seq 1 "$shards"); do
+  shard_targets=()
+  for index in "${!targets[@]}"; do
+    [ $((index % shards + 1)) -eq "$shard" ] && shard_targets+=("${targets[$index]}")
+  done
+  shard_json="$("$bin/python" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "${shard_targets[@]}")"
+  echo "== shard $shard: ${shard_targets[*]}"
+  for path in in_process module; do
+    in_process="$([ "$path" = in_process ] && echo true || echo false)"
+    job="$path-$shard"
+    jobs+=("$job")
+    mkdir -p "$state/$job"
+    # Ports far apart, so that runs of other checkouts on nearby ports are not in the way.
+    run_job "$path" "$in_process" "$shard" $((port + 1000 * (${#jobs[@]} - 1))) "$shard_json" &
+    pids+=($!)
+  done
 done
 
-"$bin/python" tools/emulator_ctl.py save-requests --state-dir "$state" --out "$state/requests.json"
-[ "$status" -eq 0 ] || { echo "integration targets failed" >&2; exit 1; }
+status=0
+failed=()
+for index in "${!pids[@]}"; do
+  if ! wait "${pids[$index]}"; then
+    status=1
+    failed+=("${jobs[$index]}")
+  fi
+done
+for job in "${jobs[@]}"; do
+  echo "== integration run $job"
+  cat "$state/$job.log"
+done
+
+state_dirs=()
+for job in "${jobs[@]}"; do state_dirs+=(--state-dir "$state/$job"); done
+"$bin/python" tools/emulator_ctl.py save-requests "${state_dirs[@]}" --out "$state/requests.json"
+"$bin/python" tools/integration_timings.py "$state" || true
+[ "$status" -eq 0 ] || { echo "integration runs failed: ${failed[*]}" >&2; exit 1; }
 
 echo "== end-to-end: both execution paths compared; secrets at -vvv; forks under faults"
 e2e_filter=()

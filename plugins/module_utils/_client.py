@@ -280,6 +280,9 @@ class BitbucketClient:
             self.session.auth = (username, password or "")
         # As ansible.builtin.uri: validate_certs=false wins; ca_path only says which CAs to trust.
         self.session.verify = (ca_path or True) if validate_certs else False
+        if not validate_certs and requests is not None:
+            # The module warns once, in its result; urllib3 would print one warning per request to stderr.
+            requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
 
     # -- single requests -------------------------------------------------------------
 
@@ -300,7 +303,10 @@ class BitbucketClient:
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
         url = self.base_url + path
-        kwargs = {"params": _query_items(params), "timeout": self.timeout}
+        # verify on every request, not only on the session: requests lets REQUESTS_CA_BUNDLE or
+        # CURL_CA_BUNDLE in the environment win over Session.verify (psf/requests#3829), which would
+        # silently ignore ca_path wherever those are set (execution environments often set them).
+        kwargs = {"params": _query_items(params), "timeout": self.timeout, "verify": self.session.verify}
         request_headers = dict(headers or {})
         if files is not None:
             if json is not None:

@@ -94,6 +94,11 @@ class ModuleContext:
         """One client, and so one pooled HTTP session, per module run."""
         if self._client is None:
             self._client = self._client_factory(self.params, trace=self.trace.append if self.trace is not None else None)
+            if self.params.get("validate_certs") is False:
+                self.warn(
+                    "validate_certs is false: the TLS certificate of %s is not verified, so the credentials could go to anyone "
+                    "in between; set ca_path to the CA bundle that signed it instead" % self.params.get("url")
+                )
         return self._client
 
     def warn(self, message):
@@ -145,9 +150,31 @@ def execute(run, context):
     return result
 
 
+def validation_message(errors):
+    """The message of the first real argument-validation error.
+
+    Ansible lists a ``NoLogError`` first when a list of dictionaries holds a string ("dictionary
+    requested, could not parse JSON or key=value"), which names no option; the error after it does.
+    """
+    for error in errors:
+        if type(error).__name__ != "NoLogError":
+            return error.msg
+    return errors.msg
+
+
+class _BitbucketModule(AnsibleModule):
+    """AnsibleModule whose argument-validation failure names the option, as the in-process path does."""
+
+    def fail_json(self, msg=None, **kwargs):
+        result = getattr(self, "validation_result", None)
+        if result is not None and result.error_messages and msg == result.errors.msg:
+            msg = validation_message(result.errors)
+        super(_BitbucketModule, self).fail_json(msg=msg, **kwargs)
+
+
 def run_module(module_spec, run):
     """``main()`` of every module: the ordinary execution path, through AnsibleModule."""
-    module = AnsibleModule(**module_kwargs(module_spec))
+    module = _BitbucketModule(**module_kwargs(module_spec))
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:

@@ -46,6 +46,17 @@ def guarded_write(write, read, landed, attempts=WRITE_ATTEMPTS):
     raise failure
 
 
+_GONE = object()
+
+
+def guarded_delete(delete, read, attempts=WRITE_ATTEMPTS):
+    """Run ``delete()``; after a failure that may have applied it, a re-read showing the object gone ends it.
+
+    ``read()`` returns the object or ``None``. An object still there is deleted again, up to ``attempts`` times.
+    """
+    guarded_write(delete, lambda: _GONE if read() is None else None, lambda _gone: True, attempts)
+
+
 class Resource:
     """How to read and write one kind of object.
 

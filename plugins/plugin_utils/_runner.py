@@ -40,7 +40,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._connection import ConnectionOptionError, resolve_connection
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleContext, execute, module_kwargs
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleContext, execute, module_kwargs, validation_message
 
 display = Display()
 
@@ -171,8 +171,8 @@ class BitbucketActionBase(ActionBase):
         if connection_error is not None:
             return self._finish(connection_error, params, no_log_values, [])
         if first_error is not None:
-            # The same message AnsibleModule gives for the same mistake.
-            msg = validation.errors.msg
+            # The same message the module path (run_module) gives for the same mistake.
+            msg = validation_message(validation.errors)
             if isinstance(first_error, UnsupportedError):
                 msg = "Unsupported parameters for (%s) module: %s" % (self._task.action, msg)
             return self._finish(dict(failed=True, msg=msg), params, no_log_values, [])

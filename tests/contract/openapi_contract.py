@@ -86,7 +86,7 @@ class SpecDefect:
     * ``list_of``: the 200 response is a standard page or a JSON array of this component schema;
     * ``patches``: ``(component, property, keywords)`` merged into a converted component property schema;
     * ``statuses``: extra statuses accepted on operations that do not document them, the body checked against
-      ``status_schema`` (unchecked when None); on every operation, or only on ``operations`` when it names some;
+      ``status_schema`` (unchecked when None); on the entry's ``operations`` only when it lists some, else everywhere;
     * ``request_body``: the OpenAPI ``requestBody`` of operations the document declares without one.
     """
 
@@ -250,6 +250,17 @@ KNOWN_SPEC_DEFECTS = (
                "(a token id, the group or user named by 'context'), also on the operations whose generated "
                "document leaves 404 out. Accepted everywhere with that body.",
         statuses=(404,),
+        status_schema=_REST_ERRORS,
+    ),
+    SpecDefect(
+        key="user-settings-malformed-400",
+        source="seed 003 (user settings: 'string', 'boolean', 'number' values); API-MAP 3.26",
+        reason="POST /api/latest/users/{userSlug}/settings documents only 204 and 401, but its body is a map of string, "
+               "boolean or number values: a map holding another value (an object, a list) or a blank key is refused "
+               "with 400 and a RestErrors body, as the core API refuses malformed input everywhere else. Accepted on "
+               "that operation only.",
+        operations=(("POST", "/api/latest/users/{userSlug}/settings"),),
+        statuses=(400,),
         status_schema=_REST_ERRORS,
     ),
     SpecDefect(
@@ -637,7 +648,6 @@ class Contract:
         self.defects = tuple(defects)
         self._rules = frozenset(defect.key for defect in self.defects)
         self._converter = _Converter(self._rules)
-        # Statuses accepted everywhere; a defect that names operations accepts its statuses on those only.
         self._extra_statuses = {status: defect for defect in self.defects if not defect.operations for status in defect.statuses}
         self._by_operation = {}
         for defect in self.defects:

@@ -223,6 +223,51 @@ def test_global_permissions(api):
     api.call("DELETE", grants + "/users", query={"name": "admin"}, status=409)
 
 
+def test_user_settings(api):
+    make_user(api, "alice", password="alice-pw")
+    make_user(api, "bob", password="bob-pw")
+    settings = API + "/users/alice/settings"
+    assert api.call("GET", settings, status=200) == {}
+    api.call("POST", settings, body={"theme": "dark", "beta": True, "page.size": 50}, status=204)
+    api.call("POST", settings, body={"theme": None}, status=204)
+    assert api.call("GET", settings, auth=("alice", "alice-pw"), status=200) == {"beta": True, "page.size": 50}
+    api.call("POST", settings, body={"nested": {"a": 1}}, status=400)
+    api.call("GET", settings, auth=("bob", "bob-pw"), status=401)
+    api.call("POST", settings, auth=("bob", "bob-pw"), body={"theme": "x"}, status=401)
+    api.call("GET", API + "/users/ghost/settings", status=404)
+    api.call("POST", API + "/users/ghost/settings", body={"theme": "x"}, status=404)
+
+
+def test_licensed_user_limit(api):
+    make_user(api, "alice")
+    api.call("POST", API + "/admin/groups", query={"name": "plain"}, status=200)
+    api.call("POST", API + "/admin/users", query={"name": "bob", "displayName": "Bob", "emailAddress": "bob@example.com", "password": "x",
+                                                  "addToDefaultGroup": "false"}, status=204)
+    assert api.client.post("/_emulator/license", json={"licensed_user_limit": 2}).status_code == 200
+    api.call("POST", API + "/admin/users", query={"name": "carol", "displayName": "Carol", "emailAddress": "carol@example.com",
+                                                  "password": "x"}, status=403)
+    api.call("POST", API + "/admin/groups/add-users", body={"group": "stash-users", "users": ["bob"]}, status=403)
+    api.call("POST", API + "/admin/users/add-groups", body={"user": "bob", "groups": ["stash-users"]}, status=403)
+    api.call("POST", API + "/admin/users/add-groups", body={"user": "bob", "groups": ["plain"]}, status=200)
+
+
+def test_external_directory_users(api):
+    answer = api.client.post("/_emulator/users", json={"name": "lee", "directory": "Corporate LDAP", "email": "lee@corp.example",
+                                                       "password": "ldap-pw", "groups": ["stash-users"]})
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    listed = api.call("GET", API + "/admin/users", query={"filter": "lee"}, status=200)
+    assert [(u["directoryName"], u["mutableDetails"], u["deletable"]) for u in listed["values"]] == [("Corporate LDAP", False, False)]
+    api.call("PUT", API + "/admin/users", body={"name": "lee", "displayName": "Changed"}, status=400)
+    api.call("PUT", API + "/admin/users/credentials", body={"name": "lee", "password": "n", "passwordConfirm": "n"}, status=400)
+    api.call("POST", API + "/admin/users/rename", body={"name": "lee", "newName": "lee2"}, status=400)
+    api.call("PUT", API + "/users", auth=("lee", "ldap-pw"), body={"displayName": "Mine"}, status=400)
+    api.call("DELETE", API + "/admin/users", query={"name": "lee"}, status=403)
+    api.call("POST", API + "/admin/groups/add-users", body={"group": "stash-users", "users": ["lee"]}, status=403)
+    api.call("POST", API + "/admin/users/add-groups", body={"user": "lee", "groups": ["stash-users"]}, status=403)
+    api.call("POST", API + "/admin/users/remove-group", body={"context": "lee", "itemName": "stash-users"}, status=403)
+    api.call("POST", API + "/admin/groups/remove-user", body={"context": "stash-users", "itemName": "lee"}, status=403)
+
+
 # -- projects -------------------------------------------------------------------------------------
 
 def test_project_lifecycle(api):

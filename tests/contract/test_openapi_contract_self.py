@@ -312,6 +312,16 @@ def test_mesh_nodes_and_jit_users_are_lists(contract):
     assert contract.check_response("GET", "/rest/authconfig/latest/jit-users", 200, page([])) == []
 
 
+def test_an_operation_scoped_status_is_accepted_on_that_operation_only(contract, raw_contract):
+    # user-settings-malformed-400: a 400 with a RestErrors body on the settings POST, nowhere else.
+    settings = "/rest/api/latest/users/alice/settings"
+    assert contract.check_response("POST", settings, 400, ERRORS) == []
+    assert parts(contract.check_response("POST", settings, 400, {"unexpected": "shape"})) == ["response-body"]
+    assert parts(raw_contract.check_response("POST", settings, 400, ERRORS)) == ["status"]
+    assert parts(contract.check_response("GET", settings, 400, ERRORS)) == ["status"]
+    assert parts(contract.check_response("POST", "/rest/api/latest/admin/groups/add-users", 400, ERRORS)) == ["status"]
+
+
 # -- settings (API-MAP 3.19, 3.20): a request body the document leaves out, statuses of some operations, forms --
 
 HOOK_ENABLED = PROJECT + "/settings/hooks/com.example:hook/enabled"

@@ -17,6 +17,7 @@ requirements:
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -38,6 +39,8 @@ class CallbackModule(CallbackBase):
             "action": result._task.action,
             "status": status,
             "result": result._result,
+            # When the result arrived, for the per-target timings tools/integration_timings.py prints.
+            "at": round(time.time(), 3),
         }
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry, default=str, sort_keys=True) + "\n")

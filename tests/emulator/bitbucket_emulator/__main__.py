@@ -40,6 +40,8 @@ def _parse_args(argv):
     parser.add_argument("--quiet", action="store_true", help="do not log each request to stderr")
     parser.add_argument("--version", dest="bitbucket_version", default=DEFAULT_VERSION,
                         help=f"the Bitbucket version to claim; endpoints newer than it answer 404 (default {DEFAULT_VERSION})")
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) file; needs --tls-key")
+    parser.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     parser.add_argument("--record", metavar="FILE", help="also append every request-log entry to FILE as a JSON line; resets do not clear it")
     return parser.parse_args(argv)
 
@@ -61,14 +63,19 @@ def main(argv=None):
     except ValueError as exc:
         sys.stderr.write(f"--version: {exc}\n")
         return 2
+    if bool(args.tls_cert) != bool(args.tls_key):
+        sys.stderr.write("--tls-cert and --tls-key go together\n")
+        return 2
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = create_app(max_page_limit=args.max_page_limit, latency_ms=args.latency_ms, record_path=args.record, version=args.bitbucket_version)
-    server = make_server(args.host, args.port, app, threaded=True)
+    ssl_context = (args.tls_cert, args.tls_key) if args.tls_cert else None
+    server = make_server(args.host, args.port, app, threaded=True, ssl_context=ssl_context)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     host = args.host if ":" not in args.host else f"[{args.host}]"
-    sys.stdout.write(f"bitbucket emulator listening on http://{host}:{server.server_port}\n")
+    scheme = "https" if ssl_context else "http"
+    sys.stdout.write(f"bitbucket emulator listening on {scheme}://{host}:{server.server_port}\n")
     sys.stdout.flush()
     try:
         server.serve_forever()

@@ -23,6 +23,15 @@ POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the cloc
 POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
                                             repository record (no repository REST API yet).
 DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
+GET      /_emulator/license                 ``{"licensed_user_limit": N|null, "licensed_users": N}``.
+POST     /_emulator/license                 ``{"licensed_user_limit": N|null}`` sets the number of
+                                            licensed users the licence allows (null: unlimited);
+                                            beyond it user creation and group joins answer 403.
+POST     /_emulator/users                   ``{"name", "directory"[, "display_name", "email",
+                                            "password", "mutable_details", "mutable_groups",
+                                            "groups"]}`` adds a user of an external directory
+                                            (read-only unless the flags say otherwise).
+DELETE   /_emulator/users/{name}            removes any user, also one Bitbucket cannot delete.
 GET      /_emulator/features                ``{"feature.hook.scripts": bool}``: the switches of
                                             bitbucket.properties the emulator models, as in force.
 POST     /_emulator/features                ``{"feature.hook.scripts": true|false|null}`` sets a
@@ -39,8 +48,10 @@ import json
 from werkzeug.wrappers import Response
 
 from .faults import FaultError
+from .licensing import licensed_user_count
 from .routes.hook_scripts import hook_scripts_enabled
 from .settings_state import HOOK_SCRIPTS_FEATURE
+from .state import INTERNAL_DIRECTORY
 from .web import parse_json, parse_version
 
 
@@ -220,6 +231,67 @@ def _repos(app, request, method, rest):
     return _error(405, "use POST /_emulator/repos or DELETE /_emulator/repos/{project}/{slug}")
 
 
+def _license(app, request, method, rest):
+    # The licensed-user limit (licensing.py); a licence endpoint may set the same state value later.
+    if rest:
+        return _error(404, "unknown control endpoint")
+    if method == "POST":
+        body, error = _body(request)
+        if error:
+            return error
+        if not isinstance(body, dict) or set(body) != {"licensed_user_limit"}:
+            return _error(400, "the body must be {\"licensed_user_limit\": <integer >= 0 or null>}")
+        limit = body["licensed_user_limit"]
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            return _error(400, "licensed_user_limit must be an integer >= 0, or null for no limit")
+        with app.lock:
+            app.state.licensed_user_limit = limit
+    elif method != "GET":
+        return _error(405, "use GET or POST /_emulator/license")
+    with app.lock:
+        return _reply(200, {"licensed_user_limit": app.state.licensed_user_limit, "licensed_users": licensed_user_count(app.state)})
+
+
+_DIRECTORY_USER_KEYS = {"name", "directory", "display_name", "email", "password", "mutable_details", "mutable_groups", "groups"}
+
+
+def _users(app, request, method, rest):
+    # Users of an external directory (LDAP, Crowd): Bitbucket cannot create them, only sync them, so a
+    # test adds them here (API-MAP 3.25 "Quirks": mutableDetails/mutableGroups false).
+    state = app.state
+    if method == "POST" and not rest:
+        body, error = _body(request)
+        if error:
+            return error
+        if not isinstance(body, dict) or set(body) - _DIRECTORY_USER_KEYS or not all(isinstance(body.get(key), str) for key in ("name", "directory")):
+            optional = ", ".join(sorted(_DIRECTORY_USER_KEYS - {"name", "directory"}))
+            return _error(400, "the body must be {\"name\": NAME, \"directory\": DIRECTORY[, %s]}" % optional)
+        if body["directory"] == INTERNAL_DIRECTORY:
+            return _error(400, "internal-directory users are created through POST /rest/api/latest/admin/users")
+        flags = {key: body.get(key, False) for key in ("mutable_details", "mutable_groups")}
+        groups = body.get("groups", [])
+        if not all(isinstance(value, bool) for value in flags.values()) or not isinstance(groups, list):
+            return _error(400, "mutable_details and mutable_groups must be booleans, groups a list of group names")
+        with app.lock:
+            if state.find_user(body["name"]) is not None:
+                return _error(409, f"a user named {body['name']} already exists")
+            missing = [name for name in groups if state.find_group(name) is None]
+            if missing:
+                return _error(404, f"no group {', '.join(missing)}")
+            user = state.add_user(body["name"], body.get("display_name") or body["name"], body.get("email"), body.get("password"),
+                                  directory=body["directory"], **flags)
+            user.groups.update(name.lower() for name in groups)
+            return _reply(201, user.to_rest_detailed())
+    if method == "DELETE" and len(rest) == 1:
+        with app.lock:
+            user = state.find_user(rest[0])
+            if user is None:
+                return _error(404, f"no user {rest[0]}")
+            state.remove_user(user)
+        return _reply(204)
+    return _error(405, "use POST /_emulator/users or DELETE /_emulator/users/{name}")
+
+
 def _features(app, request, method, rest):
     # API-MAP 1.7 and 3.20: hook scripts need feature.hook.scripts=true in bitbucket.properties since 8.18.
     if rest:
@@ -253,5 +325,7 @@ _HANDLERS = {
     "faults": _faults,
     "clock": _clock,
     "repos": _repos,
+    "license": _license,
+    "users": _users,
     "features": _features,
 }

@@ -60,6 +60,14 @@ class User:
     global_permission: str | None = None
     groups: set = field(default_factory=set)  # lower-cased group names
     last_authenticated: int | None = None
+    # The user directory (RestDetailedUser.directoryName; spec example "Bitbucket Internal Directory").
+    # Users of a read-only external directory (LDAP, Crowd) have mutableDetails/mutableGroups false
+    # (API-MAP 3.25 "Quirks"); they are added through POST /_emulator/users.
+    directory: str = INTERNAL_DIRECTORY
+    mutable_details: bool = True
+    mutable_groups: bool = True
+    # seed 003 / spec getUserSettings: a map of plugin-defined keys to string, boolean or number values.
+    settings: dict = field(default_factory=dict)
 
     def to_rest(self):
         """RestApplicationUser (spec schema; seed 003 example); service users have no e-mail address."""
@@ -74,10 +82,11 @@ class User:
         body = self.to_rest()
         internal = self.type == "NORMAL"
         body.update({
-            "directoryName": INTERNAL_DIRECTORY,
-            "deletable": internal,
-            "mutableDetails": internal,
-            "mutableGroups": internal,
+            "directoryName": self.directory,
+            # An external directory's users come back with its next synchronisation: Bitbucket cannot delete them.
+            "deletable": internal and self.directory == INTERNAL_DIRECTORY,
+            "mutableDetails": internal and self.mutable_details,
+            "mutableGroups": internal and self.mutable_groups,
         })
         if self.last_authenticated is not None:
             body["lastAuthenticationTimestamp"] = self.last_authenticated
@@ -164,6 +173,9 @@ class State:
         # Hooks, hook scripts, auto-decline, auto-merge, pull-request settings (settings_state.py).
         self.settings = SettingsState()
         self.clock_offset_ms = 0
+        # spec createUser 403 "would exceed the server's license limit": the number of licensed users the
+        # licence allows; None is unlimited. Set through POST /_emulator/license (licensing.py).
+        self.licensed_user_limit = None
         self._next_user_id = 1
         self._next_project_id = 1
         self._next_repo_id = 1
@@ -185,7 +197,7 @@ class State:
 
     # -- users -----------------------------------------------------------
 
-    def add_user(self, name, display_name, email, password, user_type="NORMAL"):
+    def add_user(self, name, display_name, email, password, user_type="NORMAL", directory=INTERNAL_DIRECTORY, mutable_details=True, mutable_groups=True):
         slug = slugify_username(name)
         taken = {user.slug for user in self.users.values()}
         candidate, suffix = slug, 1
@@ -200,6 +212,9 @@ class State:
             email=email,
             password_hash=hash_secret(password) if password is not None else None,
             type=user_type,
+            directory=directory,
+            mutable_details=mutable_details,
+            mutable_groups=mutable_groups,
         )
         self._next_user_id += 1
         self.users[user.id] = user
@@ -400,6 +415,10 @@ class State:
                     "global_permission": user.global_permission,
                     "groups": sorted(groups_by_key.get(key, key) for key in user.groups),
                     "password_sha256": user.password_hash,
+                    "directory": user.directory,
+                    "mutable_details": user.mutable_details,
+                    "mutable_groups": user.mutable_groups,
+                    "settings": dict(user.settings),
                 }
                 for user in self.sorted_users()
             ],
@@ -414,4 +433,5 @@ class State:
                 {repo.id: f"{project.key}/{repo.slug}" for project in self.projects.values() for repo in project.repos.values()},
             ),
             "clock_offset_ms": self.clock_offset_ms,
+            "licensed_user_limit": self.licensed_user_limit,
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import access_tokens, global_permissions, groups, project_permissions, projects, repository_permissions, system, users
+from . import access_tokens, global_permissions, groups, project_permissions, projects, repository_permissions, system, user_settings, users
 from . import auto_settings, hook_scripts, hooks, pull_request_settings
 
 ROUTES = (
@@ -14,6 +14,7 @@ ROUTES = (
     + project_permissions.ROUTES
     + repository_permissions.ROUTES
     + access_tokens.ROUTES
+    + user_settings.ROUTES
     + hooks.ROUTES
     + hook_scripts.ROUTES
     + auto_settings.ROUTES

@@ -7,7 +7,8 @@ as project permissions: ``PUT /api/latest/admin/permissions/users?name=..&permis
 
 from __future__ import annotations
 
-from ..errors import INTEGRITY_EXCEPTION, ApiError, bad_request, not_permitted
+from ..errors import INTEGRITY_EXCEPTION, PERMISSION_EXCEPTION, ApiError, bad_request, not_permitted
+from ..licensing import licensed_user_count
 from ..permissions import global_rank, require_global, user_global_rank
 from ..state import GLOBAL_PERMISSIONS, rank
 from ..web import Route, check_global_permission_name, empty, matches_filter, user_matches
@@ -22,13 +23,21 @@ def _names(ctx):
 
 
 def _apply_guarded(ctx, change):
-    """Run ``change()`` and undo it when it lowers the caller's own global permission (spec: 409)."""
+    """Run ``change()`` and undo it when it lowers the caller's own global permission (spec: 409), or
+    when it licenses more users than the licence allows (spec setPermissionForUsers/-Groups: 403 "would
+    exceed the server's license limits"; the limit is licensing.py's)."""
     caller = ctx.principal.user
     before = user_global_rank(ctx.state, caller)
+    licensed_before = licensed_user_count(ctx.state)
     undo = change()
     if user_global_rank(ctx.state, caller) < before:
         undo()
         raise ApiError(409, "The change would reduce your own permission level.", INTEGRITY_EXCEPTION)
+    limit = ctx.state.licensed_user_limit
+    licensed_after = licensed_user_count(ctx.state)
+    if limit is not None and licensed_after > licensed_before and licensed_after > limit:
+        undo()
+        raise ApiError(403, f"The action was disallowed as it would exceed the server's license limits ({limit} licensed users).", PERMISSION_EXCEPTION)
 
 
 def _guard_level(ctx, current, wanted_rank=0):

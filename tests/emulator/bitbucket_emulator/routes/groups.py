@@ -7,7 +7,7 @@ from ..permissions import global_rank, require_global, user_global_rank
 from ..state import GLOBAL_PERMISSIONS, User, rank
 from ..web import Route, matches_filter, user_matches
 from .common import load_group, load_user, required_string, string_list
-from .users import change_membership
+from .users import apply_membership_change, change_membership, check_membership_change
 
 
 def list_admin_groups(ctx):
@@ -65,8 +65,8 @@ def add_users_to_group(ctx):
     body = ctx.json_object()
     group = load_group(ctx.state, required_string(body, "group"))
     users = [load_user(ctx.state, name) for name in string_list(body, "users")]
-    for user in users:
-        change_membership(ctx, user, [group], add=True)
+    check_membership_change(ctx, users, [group], add=True)
+    apply_membership_change(users, [group], add=True)
     return 200, None
 
 

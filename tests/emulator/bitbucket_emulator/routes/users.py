@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..errors import DUPLICATE_ENTITY_EXCEPTION, PERMISSION_EXCEPTION, ApiError, bad_request, no_such_user, not_permitted
+from ..licensing import check_room_for
 from ..permissions import global_rank, require_global, user_global_rank, user_project_rank, user_repo_rank
 from ..state import DEFAULT_GROUP, GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS, REPO_PERMISSIONS, User, hash_secret, rank
 from ..web import Route, empty, matches_filter, user_matches
@@ -17,6 +18,14 @@ _PERMISSION_ROOT = re.compile(r"^permission(\.\d+)?$")
 def _check_email(value, field):
     if not _EMAIL.match(value):
         raise bad_request(f"'{value}' is not a valid e-mail address.", field)
+
+
+def _guard_read_only_details(user, field="name"):
+    # API-MAP 3.25 "Quirks": users of an external directory (LDAP, Crowd) have mutableDetails false.
+    # updateUserDetails, updateUserPassword and renameUser document 400, 401 and 404 only; a change
+    # the directory refuses is a 400 on the field that names the user.
+    if not user.mutable_details:
+        raise bad_request(f"{user.name} belongs to the read-only directory {user.directory}: their details cannot be changed in Bitbucket.", field)
 
 
 def _guard_higher_target(ctx, target):
@@ -56,8 +65,12 @@ def create_user(ctx):
         raise bad_request("Usernames cannot contain '/' or leading/trailing whitespace.", "name")
     if ctx.state.find_user(name) is not None:
         raise ApiError(409, f"A user with the name {name} already exists.", DUPLICATE_ENTITY_EXCEPTION)  # spec: 409
+    default_group = ctx.state.find_group(DEFAULT_GROUP) if add_to_default else None
+    if default_group is not None:
+        # spec createUser 403: "Adding the user to the default group would exceed the server's license limit."
+        check_room_for(ctx.state, [None], [default_group], "Adding the user to the default group would exceed the server's license limit.")
     user = ctx.state.add_user(name, display_name, email, password)
-    if add_to_default and ctx.state.find_group(DEFAULT_GROUP) is not None:
+    if default_group is not None:
         user.groups.add(DEFAULT_GROUP)
     return empty(204)
 
@@ -70,6 +83,7 @@ def update_user(ctx):
     _guard_higher_target(ctx, user)
     if user.type != "NORMAL":
         raise bad_request(f"{user.name} is a service user; its details cannot be changed.", "name")
+    _guard_read_only_details(user)
     display_name = optional_string(body, "displayName")
     email = optional_string(body, "email")
     if display_name is not None:
@@ -91,6 +105,10 @@ def delete_user(ctx):
         raise ApiError(409, "You cannot delete yourself.", "com.atlassian.bitbucket.user.UserSelfDeletionException")
     if user_global_rank(ctx.state, user) > global_rank(ctx.state, ctx.principal):
         raise ApiError(403, f"You cannot delete {user.name}: they have a higher permission level than you.", PERMISSION_EXCEPTION)
+    if not user.to_rest_detailed()["deletable"]:
+        # RestDetailedUser.deletable false (an external directory's user): the closest documented
+        # refusal of deleteUser is its 403 "The action was disallowed".
+        raise ApiError(403, f"{user.name} belongs to the directory {user.directory} and cannot be deleted in Bitbucket.", PERMISSION_EXCEPTION)
     deleted = user.to_rest_detailed()
     ctx.state.remove_user(user)
     return 200, deleted
@@ -109,6 +127,7 @@ def update_credentials(ctx):
     _guard_higher_target(ctx, user)
     if user.type != "NORMAL":
         raise bad_request(f"{user.name} is a service user and has no password.", "name")
+    _guard_read_only_details(user)
     user.password_hash = hash_secret(password)
     return empty(204)
 
@@ -120,6 +139,7 @@ def rename_user(ctx):
     user = load_user(ctx.state, required_string(body, "name"))
     new_name = required_string(body, "newName")
     _guard_higher_target(ctx, user)
+    _guard_read_only_details(user)
     other = ctx.state.find_user(new_name)
     if other is not None and other.id != user.id:
         # spec renameUser documents no 409 (only 400/401/404), so a taken name is a 400 on the field.
@@ -128,22 +148,47 @@ def rename_user(ctx):
     return 200, user.to_rest_detailed()
 
 
-def change_membership(ctx, user, groups, add):
-    """Add a user to groups or remove them (shared with routes/groups.py).
+def check_membership_change(ctx, users, groups, add):
+    """Refuse a membership change before any of it is made (the bulk endpoints are all or nothing).
 
-    spec addUserToGroups & co.: ADMIN; 404 for a missing user or group; 403 when "the groups
-    permissions exceed the authenticated user's permission level".
+    spec addUserToGroups & co.: ADMIN; 404 for a missing user or group (the callers' lookups); 403
+    when "the groups permissions exceed the authenticated user's permission level" and, for
+    additions, when "it would exceed the server's licensing limit".
     """
     caller = global_rank(ctx.state, ctx.principal)
     for group in groups:
         if rank(group.global_permission, GLOBAL_PERMISSIONS) > caller:
             raise ApiError(403, f"You cannot change membership of {group.name}: it grants more than your own permission level.", PERMISSION_EXCEPTION)
-    for group in groups:
-        if add:
-            user.groups.add(group.name.lower())
-        else:
-            user.groups.discard(group.name.lower())
-    return empty(200)  # spec: 200 with no body
+    for user in users:
+        if not user.mutable_groups or user.type != "NORMAL":
+            # RestDetailedUser.mutableGroups false: the directory owns the memberships (API-MAP 3.25 "Quirks");
+            # the closest documented refusal of the membership endpoints is their 403 "The action was disallowed".
+            raise ApiError(403, f"The group memberships of {user.name} cannot be changed: {_directory_of(user)} is read-only.", PERMISSION_EXCEPTION)
+    if add:
+        joining_users = [user for user in users if any(group.name.lower() not in user.groups for group in groups)]
+        who = ", ".join(user.name for user in joining_users)
+        names = ", ".join(group.name for group in groups)
+        check_room_for(ctx.state, joining_users, groups, f"Adding {who} to {names} would exceed the server's licensing limit.")
+
+
+def change_membership(ctx, user, groups, add):
+    """Add a user to groups or remove them (shared with routes/groups.py); 200 with no body (spec)."""
+    check_membership_change(ctx, [user], groups, add)
+    apply_membership_change([user], groups, add)
+    return empty(200)
+
+
+def apply_membership_change(users, groups, add):
+    for user in users:
+        for group in groups:
+            if add:
+                user.groups.add(group.name.lower())
+            else:
+                user.groups.discard(group.name.lower())
+
+
+def _directory_of(user):
+    return "a service user's directory" if user.type != "NORMAL" else f"the directory {user.directory}"
 
 
 def add_group_to_user(ctx):
@@ -279,6 +324,7 @@ def update_self(ctx):
     # spec updateUserDetails_1 / API-MAP 3.25: "always the calling user"; `name` in the body is ignored.
     body = ctx.json_object()
     user = ctx.principal.user
+    _guard_read_only_details(user)
     display_name = optional_string(body, "displayName")
     email = optional_string(body, "email")
     if display_name is not None:

@@ -117,6 +117,16 @@ def test_ca_path_is_the_bundle_requests_verifies_with(http, make_client):
     assert http.verify == "/etc/pki/bitbucket-ca.pem"
 
 
+@pytest.mark.parametrize(
+    "options, verify", [({"ca_path": "/etc/pki/bitbucket-ca.pem"}, "/etc/pki/bitbucket-ca.pem"), ({"validate_certs": False}, False), ({}, True)]
+)
+def test_every_request_carries_verify_so_that_requests_ca_bundle_cannot_override_it(http, make_client, options, verify):
+    # psf/requests#3829: with REQUESTS_CA_BUNDLE set, Session.verify alone is ignored.
+    http.expect(Call("GET", "/rest/api/latest/projects", body={}))
+    make_client(**options).get("/rest/api/latest/projects")
+    assert http.calls[0].extra["verify"] == verify
+
+
 def test_validate_certs_false_is_not_overridden_by_ca_path(http, make_client):
     # As in ansible.builtin.uri: ca_path only says which CAs to trust when verifying. A CA bundle set
     # for the whole environment (BITBUCKET_CA_PATH) must not turn verification back on for a task

@@ -38,6 +38,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._module impor
     invalid_option,
     mask_secrets,
     module_kwargs,
+    validation_message,
 )
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import Call, connection_refused
 
@@ -661,3 +662,11 @@ def test_every_module_has_run_and_main_and_yaml_examples(name):
     assert isinstance(yaml.safe_load(module.EXAMPLES), list)
     assert isinstance(yaml.safe_load(module.RETURN), dict)
     assert "bitbucket.datacenter.%s" % name in module.EXAMPLES
+
+
+def test_the_validation_message_skips_an_error_that_names_no_option():
+    spec = {"users": dict(type="list", elements="dict", options=dict(name=dict(type="str", required=True)))}
+    errors = ArgumentSpecValidator(spec).validate({"users": ["not-a-dict"]}).errors
+    assert "Elements value for option 'users'" in validation_message(errors)
+    other = ArgumentSpecValidator({"state": dict(choices=["present"])}).validate({"state": "gone"}).errors
+    assert validation_message(other) == other.msg

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleContext, ModuleFailure
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import Resource, ensure, guarded_write, singleton
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import Resource, ensure, guarded_delete, guarded_write, singleton
 
 
 def no_client(_params, trace=None):
@@ -466,3 +466,64 @@ def test_a_singleton_that_cannot_be_removed_says_so():
 
     with pytest.raises(ModuleFailure, match="cannot be removed"):
         ensure(context(), banner, "absent", {})
+# -- guarded_delete -------------------------------------------------------------------------------
+
+
+def scripted(*answers):
+    """A callable that returns (or raises) the next answer on each call, and records how often it ran."""
+    calls = []
+
+    def call():
+        calls.append(len(calls))
+        answer = answers[len(calls) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    call.calls = calls
+    return call
+
+
+def test_guarded_delete_that_succeeds_reads_nothing():
+    delete, read = scripted(None), scripted()
+
+    guarded_delete(delete, read)
+
+    assert (len(delete.calls), len(read.calls)) == (1, 0)
+
+
+def test_a_delete_that_landed_behind_a_500_is_not_repeated():
+    delete, read = scripted(landed_error("DELETE")), scripted(None)
+
+    guarded_delete(delete, read)
+
+    assert (len(delete.calls), len(read.calls)) == (1, 1)
+
+
+def test_a_delete_that_did_not_land_is_made_again():
+    delete, read = scripted(landed_error("DELETE"), None), scripted({"name": "still here"})
+
+    guarded_delete(delete, read)
+
+    assert (len(delete.calls), len(read.calls)) == (2, 1)
+
+
+def test_a_delete_that_keeps_failing_is_reported_after_three_attempts():
+    failure = landed_error("DELETE")
+    delete, read = scripted(failure, failure, failure), scripted({"id": 1}, {"id": 1}, {"id": 1})
+
+    with pytest.raises(BitbucketError) as raised:
+        guarded_delete(delete, read)
+
+    assert raised.value is failure
+    assert len(delete.calls) == 3
+
+
+def test_a_delete_refused_outright_is_not_retried():
+    refused = BitbucketError("DELETE /x: HTTP 409: no", method="DELETE", path="/x", status=409)
+    delete, read = scripted(refused), scripted()
+
+    with pytest.raises(BitbucketError):
+        guarded_delete(delete, read)
+
+    assert (len(delete.calls), len(read.calls)) == (1, 0)

@@ -1029,3 +1029,15 @@ def test_a_write_that_fails_every_attempt_is_reported(http, run_module):
     assert result["http_status"] == 500
     assert "still broken" in result["msg"]
     http.assert_done()
+
+
+def test_main_names_the_option_when_a_list_of_grants_holds_a_string(monkeypatch, capsys, http):
+    # Ansible's first validation error here is a NoLogError that names no option; the message is the next one.
+    code, output = main_of(
+        bitbucket_project_permission, monkeypatch, capsys, http,
+        {"url": BASE_URL, "token": "t0ken", "project": "PLAT", "users": ["alice"]},
+    )
+
+    assert code == 1
+    assert "Elements value for option 'users'" in output["msg"]
+    assert http.calls == []
