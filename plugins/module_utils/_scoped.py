@@ -172,6 +172,16 @@ def refuse_with_inherit(params, options, state_value="absent"):
             raise invalid_option(option, "only with state=present; state=%s removes what is set at this scope" % state_value)
 
 
+def require_with_present(params, option):
+    """Fail, before any request, when ``option`` is missing with ``state=present``.
+
+    Checked by the module after the values it is given, so that a task with a bad value and a missing option
+    is told about the bad value first (the argument spec's required_if would hide it).
+    """
+    if params.get("state") == "present" and params.get(option) is None:
+        raise invalid_option(option, "required with state=present")
+
+
 def _readable_above(setting, scope):
     """What ``scope`` would inherit, or ``None`` when the caller may not read the level above."""
     try:

@@ -118,6 +118,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._scoped impor
     converge,
     origin,
     refuse_with_inherit,
+    require_with_present,
 )
 
 # seed 004 / spec setAutoDeclineSettings: 400 when "inactivityWeeks was not one of 1, 2, 4, 8, or, 12".
@@ -130,7 +131,6 @@ MODULE_SPEC = dict(
         inactivity_weeks=dict(type="int"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     ),
-    required_if=[("state", "present", ["enabled"])],
     **SCOPE_RULES
 )
 
@@ -140,6 +140,7 @@ def validate(params):
     if weeks is not None and weeks not in INACTIVITY_WEEKS:
         raise invalid_option("inactivity_weeks", "%d: Bitbucket declines after 1, 2, 4, 8 or 12 weeks of inactivity" % weeks)
     refuse_with_inherit(params, ("enabled", "inactivity_weeks"))
+    require_with_present(params, "enabled")
 
 
 def settings_fields(answer):

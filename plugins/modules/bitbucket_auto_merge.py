@@ -112,6 +112,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._scoped impor
     converge,
     origin,
     refuse_with_inherit,
+    require_with_present,
 )
 
 MODULE_SPEC = dict(
@@ -121,7 +122,6 @@ MODULE_SPEC = dict(
         restrict_repositories=dict(type="bool"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     ),
-    required_if=[("state", "present", ["enabled"])],
     **SCOPE_RULES
 )
 
@@ -152,6 +152,7 @@ def run(context):
     if scope.kind != PROJECT and params["restrict_repositories"] is not None:
         raise invalid_option("restrict_repositories", "only for a project: a repository cannot restrict anything")
     refuse_with_inherit(params, ("enabled", "restrict_repositories"))
+    require_with_present(params, "enabled")
     client = context.client
 
     def read(at):

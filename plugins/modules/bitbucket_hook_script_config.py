@@ -112,6 +112,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._scoped impor
     converge,
     origin,
     refuse_with_inherit,
+    require_with_present,
 )
 
 # API-MAP 3.20: StandardRepositoryHookTrigger ids.
@@ -124,7 +125,6 @@ MODULE_SPEC = dict(
         triggers=dict(type="list", elements="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     ),
-    required_if=[("state", "present", ["triggers"])],
     **SCOPE_RULES
 )
 
@@ -154,6 +154,7 @@ def run(context):
     if params["triggers"] is not None and not all(trigger and trigger.strip() for trigger in params["triggers"]):
         raise invalid_option("triggers", "a trigger id must not be empty")
     refuse_with_inherit(params, ("triggers",))
+    require_with_present(params, "triggers")
     client = context.client
     script_id = params["script_id"]
 

@@ -260,6 +260,9 @@ def test_bitbucket_s_refusal_is_reported(http, run_module):
         (dict(project="PLAT", enabled=True, state="absent"), "enabled", "only with state=present"),
         (dict(project="PLAT", inactivity_weeks=4, state="absent"), "inactivity_weeks", "only with state=present"),
         (dict(project=" ", enabled=True), "project", "must not be empty"),
+        # A bad value is reported before a missing option.
+        (dict(project="PLAT", inactivity_weeks=-5), "inactivity_weeks", "1, 2, 4, 8 or 12"),
+        (dict(project="PLAT", inactivity_weeks=2), "enabled", "required with state=present"),
     ],
 )
 def test_bad_input_is_refused_without_any_call(http, run_module, check_mode, params, option, words):
@@ -286,5 +289,5 @@ def test_main_requires_enabled_with_state_present(http, monkeypatch, capsys):
     code, output = main_of(bitbucket_auto_decline, monkeypatch, capsys, http, dict(url="https://bitbucket.example.com", token="a-long-t0ken", project="PLAT"))
 
     assert code == 1
-    assert "enabled" in output["msg"]
+    assert output["invalid_option"] == "enabled"
     assert http.calls == []

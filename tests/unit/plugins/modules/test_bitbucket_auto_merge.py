@@ -177,6 +177,7 @@ def test_a_lost_answer_is_found_by_reading_again(http, run_module):
         (dict(project="PLAT", repository="web", enabled=True, restrict_repositories=True), "restrict_repositories"),
         (dict(project="PLAT", enabled=True, state="absent"), "enabled"),
         (dict(project="PLAT", restrict_repositories=True, state="absent"), "restrict_repositories"),
+        (dict(project="PLAT", restrict_repositories=True), "enabled"),
     ],
 )
 def test_bad_input_is_refused_without_any_call(http, run_module, check_mode, params, option):

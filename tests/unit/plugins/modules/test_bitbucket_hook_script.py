@@ -525,6 +525,8 @@ def test_configurations_while_the_feature_is_off_are_explained(http, run_module)
         (dict(project="PLAT", script_id=0, triggers=["repo-push"]), "script_id"),
         (dict(project="PLAT", script_id=7, triggers=["repo-push", " "]), "triggers"),
         (dict(project="PLAT", script_id=7, triggers=["repo-push"], state="absent"), "triggers"),
+        (dict(project="PLAT", script_id=-3), "script_id"),
+        (dict(project="PLAT", script_id=7), "triggers"),
     ],
 )
 def test_bad_configuration_input_is_refused_without_any_call(http, run_module, check_mode, params, option):
