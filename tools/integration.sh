@@ -42,6 +42,9 @@ trap 'for job in "${jobs[@]}"; do "$bin/python" tools/emulator_ctl.py stop --sta
 
 run_job() {  # path_name in_process shard port targets_json
   local job="$1-$3" dir="$state/$1-$3" result=0
+  # ansible-test's output_dir, a scratch directory for the targets, shared by both paths of a shard:
+  # what a target generates there (test keys) is the same on both, so their results compare.
+  mkdir -p "$state/output-$3"
   "$bin/python" tools/emulator_ctl.py start --port "$4" --state-dir "$dir" > "$dir.log" 2>&1 || return 1
   ANSIBLE_COLLECTIONS_PATH="$collections" \
   ANSIBLE_ROLES_PATH="$PWD/tests/integration/targets" \
@@ -53,7 +56,8 @@ run_job() {  # path_name in_process shard port targets_json
     "$bin/ansible-playbook" -i localhost, tests/integration/runner/run_targets.yml \
       -e "{\"targets\": $5}" \
       -e "bitbucket_url=http://127.0.0.1:$4 bitbucket_username=admin bitbucket_password=admin" \
-      -e "{\"bitbucket_datacenter_in_process\": $2}" >> "$dir.log" 2>&1 || result=$?
+      -e "{\"bitbucket_datacenter_in_process\": $2}" \
+      -e "output_dir=$state/output-$3" >> "$dir.log" 2>&1 || result=$?
   "$bin/python" tools/emulator_ctl.py dump-requests --port "$4" --out "$state/requests-$job.json"
   "$bin/python" tools/emulator_ctl.py stop --state-dir "$dir"
   return $result

@@ -39,6 +39,8 @@ options:
       - Days until the token expires, counted from its creation. Without it, the token does not expire, unless an administrator's
         policy requires an expiry.
       - Used when the token is created. For an existing token, a different value only matters with O(recreate=on_change).
+      - When an administrator limits the expiry of tokens (M(bitbucket.datacenter.bitbucket_access_token_policy)), a value above the
+        limit is refused before anything is created, and Bitbucket's refusal of a token without an expiry is explained.
     type: int
   recreate:
     description:
@@ -163,8 +165,10 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._access_token
     owner_path,
     public_view,
 )
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, invalid_option, run_module
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import guarded_write
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._token_policy import check_token_expiry, explain_refused_token, known_max_expiry
 
 DAY_MS = 24 * 60 * 60 * 1000
 
@@ -320,12 +324,20 @@ def run(context):
         if params["permissions"] is None:
             raise invalid_option("permissions", "required to create access token %r of %s" % (params["name"], owner_label(params)))
         require_password_auth(params)
+        # An administrator's maximum expiry (seed 002), when it can be read: an expiry above it is refused before any write.
+        maximum = known_max_expiry(client)
+        problem = check_token_expiry(maximum, params["expiry_days"])
+        if problem:
+            raise invalid_option("expiry_days", problem)
         predicted = dict(name=params["name"], permissions=sorted(set(params["permissions"])))
         if params["expiry_days"] is not None:
             predicted["expiryDays"] = params["expiry_days"]
         if context.check_mode:
             return context.result(True, before, managed_fields(predicted), token=predicted, recreated=current is not None)
-        created, warnings = create_token(client, params, known_ids)
+        try:
+            created, warnings = create_token(client, params, known_ids)
+        except BitbucketError as exc:
+            raise explain_refused_token(exc, maximum, params["expiry_days"]) from None
         if current is not None:
             # The old token goes only once the new one exists: a failed rotation leaves a working token.
             client.delete(owner_path(params, str(current["id"])), missing_ok=True)

@@ -27,6 +27,9 @@ What is checked, per exchange:
 * the response status is documented (or ``default`` is); the JSON response body against that status's schema;
   a body on a status documented without one.
 
+Operations that only the seed pages document (newer than 9.4) are added from ``seed_operations.py`` and
+checked against what their seed page states.
+
 OpenAPI 3.0 schemas are turned into JSON Schema draft 7: ``$ref`` to ``#/components/schemas/*`` resolve through
 a ``referencing`` registry, ``nullable`` becomes a ``null`` type, a schema with ``properties`` but no ``type``
 is an object (the generator leaves ``type`` out on most beans), ``example`` and friends are dropped, and
@@ -52,6 +55,8 @@ from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
+
+from seed_operations import with_seed_operations
 
 SPEC_ENV = "BITBUCKET_OPENAPI_SPEC"
 SPEC_FILE_NAME = "bitbucket-dc-9.4-openapi.json"
@@ -86,7 +91,7 @@ class SpecDefect:
     * ``list_of``: the 200 response is a standard page or a JSON array of this component schema;
     * ``patches``: ``(component, property, keywords)`` merged into a converted component property schema;
     * ``statuses``: extra statuses accepted on operations that do not document them, the body checked against
-      ``status_schema`` (unchecked when None); on the entry's ``operations`` only when it lists some, else everywhere;
+      ``status_schema`` (unchecked when None); everywhere, or on the entry's ``operations`` only when it has some;
     * ``request_body``: the OpenAPI ``requestBody`` of operations the document declares without one.
     """
 
@@ -270,6 +275,37 @@ KNOWN_SPEC_DEFECTS = (
                "on every protected operation, including the few that do not document 401 (GET /api/latest/projects "
                "documents only 200 and 400). Accepted there with a RestErrors body.",
         statuses=(401,),
+        status_schema=_REST_ERRORS,
+    ),
+    SpecDefect(
+        key="access-keys-of-a-key-are-a-list",
+        source="API-MAP 1.5 ('bare list / undeclared') and section 7 row 19; seed 001",
+        reason="GET /keys/latest/ssh/{keyId}/projects and .../repos declare no response schema and no paging "
+               "parameters, but answer the access keys of the key (RestSshAccessKey), as a standard page or an "
+               "array: both accepted, start/limit accepted.",
+        operations=(("GET", "/keys/latest/ssh/{keyId}/projects"), ("GET", "/keys/latest/ssh/{keyId}/repos")),
+        list_of="RestSshAccessKey",
+        params=_PAGING_PARAMS,
+    ),
+    SpecDefect(
+        key="access-key-conflict-409",
+        source="API-MAP 3.7 ('409 is global') and 3.8 ('400/409 - VERIFY'); spec addSshKey 409",
+        reason="A key is registered once on the system, as a user key or as an access key. Adding, as an access "
+               "key, a key that is a user key (or that the scope already has) answers 409 'The SSH key already "
+               "exists on the system', as addSshKey documents; addForProject/addForRepository leave 409 out.",
+        operations=(("POST", "/keys/latest/projects/{projectKey}/ssh"), ("POST", "/keys/latest/projects/{projectKey}/repos/{repositorySlug}/ssh")),
+        statuses=(409,),
+        status_schema=_REST_ERRORS,
+    ),
+    SpecDefect(
+        key="access-key-permission-per-scope",
+        source="API-MAP 3.8 ('project keys PROJECT_READ | PROJECT_WRITE; repository keys REPO_READ | REPO_WRITE')",
+        reason="The {permission} of .../ssh/{keyId}/permission/{permission} is a free string in the document (and the "
+               "body enum of RestSshAccessKey lists all 13 permissions); only the scope's two levels are valid, and "
+               "another one is refused with 400, which the operations do not document.",
+        operations=(("PUT", "/keys/latest/projects/{projectKey}/ssh/{keyId}/permission/{permission}"),
+                    ("PUT", "/keys/latest/projects/{projectKey}/repos/{repositorySlug}/ssh/{keyId}/permission/{permission}")),
+        statuses=(400,),
         status_schema=_REST_ERRORS,
     ),
     SpecDefect(
@@ -648,6 +684,7 @@ class Contract:
         self.defects = tuple(defects)
         self._rules = frozenset(defect.key for defect in self.defects)
         self._converter = _Converter(self._rules)
+        # Statuses of a defect without operations are accepted everywhere; with operations, only there.
         self._extra_statuses = {status: defect for defect in self.defects if not defect.operations for status in defect.statuses}
         self._by_operation = {}
         for defect in self.defects:
@@ -660,7 +697,8 @@ class Contract:
         self.components = components
         resource = Resource(contents={"components": {"schemas": components}}, specification=DRAFT7)
         self._registry = Registry().with_resource(SPEC_URI, resource)
-        self._routes = [_Route(template, item) for template, item in spec.get("paths", {}).items()]
+        # Seed-only operations (seed_operations.py) are checked against their seed page.
+        self._routes = [_Route(template, item) for template, item in with_seed_operations(spec.get("paths", {})).items()]
         self._validators = {}
 
     # -- matching ---------------------------------------------------------------------------------
@@ -828,7 +866,7 @@ class Contract:
             extra = next((defect for defect in operation.defects if int(status) in defect.statuses), None) or self._extra_statuses.get(int(status))
         if extra is not None:
             if extra.status_schema is not None:
-                validator = self._validator(("extra", int(status)), extra.status_schema)
+                validator = self._validator(("extra", extra.key, int(status)), extra.status_schema)
                 for problem in self._schema_problems(validator, _parse_body(body)):
                     report("response-body", problem)
             return found

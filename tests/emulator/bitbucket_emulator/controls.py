@@ -32,6 +32,9 @@ POST     /_emulator/users                   ``{"name", "directory"[, "display_na
                                             "groups"]}`` adds a user of an external directory
                                             (read-only unless the flags say otherwise).
 DELETE   /_emulator/users/{name}            removes any user, also one Bitbucket cannot delete.
+GET      /_emulator/ssh                     the SSH settings (ssh_control.py).
+POST     /_emulator/ssh                     ``{"enabled", "access_keys_enabled", "port", "base_url"}``
+                                            (any of them) changes the SSH settings until the reset.
 GET      /_emulator/features                ``{"feature.hook.scripts": bool}``: the switches of
                                             bitbucket.properties the emulator models, as in force.
 POST     /_emulator/features                ``{"feature.hook.scripts": true|false|null}`` sets a
@@ -47,6 +50,7 @@ import json
 
 from werkzeug.wrappers import Response
 
+from . import ssh_control
 from .faults import FaultError
 from .licensing import licensed_user_count
 from .routes.hook_scripts import hook_scripts_enabled
@@ -327,5 +331,6 @@ _HANDLERS = {
     "repos": _repos,
     "license": _license,
     "users": _users,
+    "ssh": ssh_control.handle,
     "features": _features,
 }

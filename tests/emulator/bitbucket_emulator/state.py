@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from .settings_state import SettingsState
+from .sshkeys import KeyStore, SshSettings, host_key_blob
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
@@ -176,6 +177,10 @@ class State:
         # spec createUser 403 "would exceed the server's license limit": the number of licensed users the
         # licence allows; None is unlimited. Set through POST /_emulator/license (licensing.py).
         self.licensed_user_limit = None
+        # SSH user keys, access keys and their grants, and the SSH settings (API-MAP 3.7, 3.8).
+        self.ssh = KeyStore(settings=SshSettings(host_key_blob(self._seed)))
+        # The administrator's maximum expiry of HTTP access tokens, in days (seed 002; API-MAP 3.6).
+        self.token_max_expiry_days = None
         self._next_user_id = 1
         self._next_project_id = 1
         self._next_repo_id = 1
@@ -434,4 +439,6 @@ class State:
             ),
             "clock_offset_ms": self.clock_offset_ms,
             "licensed_user_limit": self.licensed_user_limit,
+            **self.ssh.dump(self),
+            "token_policy": {"max_expiry_days": self.token_max_expiry_days},
         }

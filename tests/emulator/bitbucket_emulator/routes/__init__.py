@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import access_tokens, global_permissions, groups, project_permissions, projects, repository_permissions, system, user_settings, users
+from . import access_keys, access_tokens, global_permissions, groups, project_permissions, projects, repository_permissions, ssh_keys, system, token_policy
+from . import user_settings, users
 from . import auto_settings, hook_scripts, hooks, pull_request_settings
 
 ROUTES = (
@@ -15,6 +16,9 @@ ROUTES = (
     + repository_permissions.ROUTES
     + access_tokens.ROUTES
     + user_settings.ROUTES
+    + ssh_keys.ROUTES
+    + access_keys.ROUTES
+    + token_policy.ROUTES
     + hooks.ROUTES
     + hook_scripts.ROUTES
     + auto_settings.ROUTES

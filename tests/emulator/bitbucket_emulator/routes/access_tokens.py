@@ -22,6 +22,7 @@ from ..permissions import ADMIN_RANK, global_rank, require_project, require_repo
 from ..state import PROJECT_PERMISSIONS, REPO_PERMISSIONS, AccessToken, hash_secret, rank
 from ..web import Route, empty
 from .common import load_project, load_repository
+from .token_policy import check_token_expiry
 
 TOKEN_PERMISSIONS = PROJECT_PERMISSIONS + REPO_PERMISSIONS
 MAX_TOKENS_PER_OWNER = 100  # brief: the per-owner maximum behind the spec's "maximum number of tokens" 400
@@ -150,6 +151,7 @@ def create_token(ctx, **owner_args):
     name = _validate_name(body, required=True)
     permissions = _validate_permissions(body, owner, required=True)
     expiry_days = _validate_expiry(body)
+    check_token_expiry(state, expiry_days)  # seed 002: the administrator's maximum expiry
     if len(_owned_tokens(ctx, owner)) >= MAX_TOKENS_PER_OWNER:
         raise bad_request(f"The maximum number of access tokens ({MAX_TOKENS_PER_OWNER}) has been reached.")
     token_id = state.new_token_id()

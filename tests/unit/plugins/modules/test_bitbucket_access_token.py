@@ -30,6 +30,7 @@ NEW_ID = "883625370512"
 OLD_SECRET = "MjUyOTczNTE1MDY5OmOldSecretNeverShownAgain"
 SECRET = "ODgzNjI1MzcwNTEyOnRoZS1yYXctc2VjcmV0LXZhbHVl"
 READ_WRITE = ["PROJECT_READ", "REPO_WRITE"]
+POLICY = "/rest/access-tokens/latest/admin"
 
 
 def server_token(token_id=OLD_ID, name="ci", permissions=tuple(READ_WRITE), expiry_days=None, created=CREATED, secret=None, **extra):
@@ -60,6 +61,15 @@ def listing(*tokens, path=PROJECT_TOKENS):
 
 def create(body, answer=None, path=PROJECT_TOKENS, status=200, raises=None):
     return Call("PUT", path, json=body, status=status, body=answer, raises=raises)
+
+
+def no_policy():
+    """The expiry policy read before a create, on a 9.4 server that does not have the endpoint (seed 002)."""
+    return Call("GET", POLICY, status=404, body=errors("No resource found for GET %s." % POLICY))
+
+
+def policy(max_expiry_days):
+    return Call("GET", POLICY, body={"maxExpiryDays": max_expiry_days})
 
 
 def fields(name="ci", permissions=tuple(READ_WRITE), expiry_days=None):
@@ -121,7 +131,7 @@ CHECK_MODES = pytest.mark.parametrize("check_mode", [False, True], ids=["real", 
 
 def test_create_returns_the_secret_once_and_hides_the_result(http, run_module):
     created = server_token(NEW_ID, expiry_days=90, secret=SECRET)
-    http.expect(listing(), create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 90}, created))
+    http.expect(listing(), no_policy(), create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 90}, created))
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE, expiry_days=90))
 
@@ -137,7 +147,7 @@ def test_create_returns_the_secret_once_and_hides_the_result(http, run_module):
 
 
 def test_create_in_check_mode_only_reads_and_returns_no_secret(http, run_module):
-    http.expect(listing())
+    http.expect(listing(), no_policy())
 
     result = run_module(dict(project="PLAT", name="ci", permissions=["REPO_WRITE", "PROJECT_READ"], expiry_days=90), check_mode=True)
 
@@ -152,7 +162,7 @@ def test_create_in_check_mode_only_reads_and_returns_no_secret(http, run_module)
 
 def test_create_without_expiry_sends_no_expiry(http, run_module):
     created = server_token(NEW_ID, secret=SECRET)
-    http.expect(listing(server_token("111111111111", name="other")), create({"name": "ci", "permissions": READ_WRITE}, created))
+    http.expect(listing(server_token("111111111111", name="other")), no_policy(), create({"name": "ci", "permissions": READ_WRITE}, created))
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
 
@@ -174,7 +184,7 @@ def test_create_without_expiry_sends_no_expiry(http, run_module):
 )
 def test_create_for_every_owner(http, run_module, owner, path, permissions):
     created = server_token(NEW_ID, permissions=permissions, secret=SECRET)
-    http.expect(listing(path=path), create({"name": "ci", "permissions": permissions}, created, path=path))
+    http.expect(listing(path=path), no_policy(), create({"name": "ci", "permissions": permissions}, created, path=path))
 
     result = run_module(dict(owner, name="ci", permissions=permissions))
 
@@ -186,7 +196,7 @@ def test_create_for_every_owner(http, run_module, owner, path, permissions):
 
 def test_a_numeric_id_is_returned_as_a_string(http, run_module):
     created = server_token(int(NEW_ID), secret=SECRET)
-    http.expect(listing(), create({"name": "ci", "permissions": READ_WRITE}, created))
+    http.expect(listing(), no_policy(), create({"name": "ci", "permissions": READ_WRITE}, created))
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
 
@@ -196,7 +206,8 @@ def test_a_numeric_id_is_returned_as_a_string(http, run_module):
 
 def test_a_repeated_permission_is_sent_once(http, run_module):
     # RestAccessTokenRequest.permissions is a set (spec: uniqueItems, API-MAP 3.5).
-    http.expect(listing(path=REPO_TOKENS), create({"name": "ci", "permissions": ["REPO_READ"]}, server_token(NEW_ID, secret=SECRET), path=REPO_TOKENS))
+    created = server_token(NEW_ID, secret=SECRET)
+    http.expect(listing(path=REPO_TOKENS), no_policy(), create({"name": "ci", "permissions": ["REPO_READ"]}, created, path=REPO_TOKENS))
 
     result = run_module(dict(project="PLAT", repository="deploy", name="ci", permissions=["REPO_READ", "REPO_READ"]))
 
@@ -331,6 +342,7 @@ def test_names_match_exactly(http, run_module):
     # "ci" is neither "CI" nor "ci-old": a new token is created.
     http.expect(
         listing(server_token("111111111111", name="CI"), server_token("222222222222", name="ci-old")),
+        no_policy(),
         create({"name": "ci", "permissions": READ_WRITE}, server_token(NEW_ID, secret=SECRET)),
     )
 
@@ -411,7 +423,7 @@ def test_bad_input_is_refused_without_any_call(http, run_module, check_mode, par
 
 @pytest.mark.parametrize("permissions", [["REPO_READ"], ["PROJECT_READ", "REPO_READ"], ["PROJECT_WRITE", "REPO_ADMIN"], ["PROJECT_ADMIN", "REPO_ADMIN"]])
 def test_valid_project_token_permission_sets_are_accepted(http, run_module, permissions):
-    http.expect(listing())
+    http.expect(listing(), no_policy())
 
     result = run_module(dict(project="PLAT", name="ci", permissions=permissions), check_mode=True)
 
@@ -445,6 +457,7 @@ def test_recreate_always_replaces_the_token(http, run_module):
     created = server_token(NEW_ID, expiry_days=90, created=NOW, secret=SECRET)
     http.expect(
         listing(server_token(expiry_days=90)),
+        no_policy(),
         # The new token first: the old one goes only once a working replacement exists.
         create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 90}, created),
         Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204),
@@ -465,7 +478,7 @@ def test_recreate_always_replaces_the_token(http, run_module):
 
 
 def test_recreate_always_in_check_mode_only_reads(http, run_module):
-    http.expect(listing(server_token()))
+    http.expect(listing(server_token()), no_policy())
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE, recreate="always"), check_mode=True)
 
@@ -482,6 +495,7 @@ def test_recreate_on_change_replaces_a_token_whose_expiry_differs(http, run_modu
         http,
         [
             listing(server_token(expiry_days=30)),
+            no_policy(),
             create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 90}, created),
             Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204),
         ],
@@ -547,7 +561,11 @@ def test_recreate_expiring_replaces_a_token_that_expires_within_the_window(http,
     created = server_token(NEW_ID, expiry_days=40, created=fixed_now, secret=SECRET)
     calls = [listing(current)]
     if replaced:
-        calls += [create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 40}, created), Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204)]
+        calls += [
+            no_policy(),
+            create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 40}, created),
+            Call("DELETE", PROJECT_TOKENS + "/" + OLD_ID, status=204),
+        ]
     expect(http, calls, check_mode)
 
     result = run_module(
@@ -614,6 +632,7 @@ def test_a_create_answered_500_removes_the_orphan_and_creates_once_more(http, ru
     body = {"name": "ci", "permissions": READ_WRITE}
     http.expect(
         listing(server_token("111111111111", name="other")),
+        no_policy(),
         create(body, errors("Injected fault: the change was applied but the response failed."), status=500),
         listing(server_token("111111111111", name="other"), orphan),
         Call("DELETE", PROJECT_TOKENS + "/444444444444", status=204),
@@ -632,7 +651,7 @@ def test_a_create_answered_500_removes_the_orphan_and_creates_once_more(http, ru
 
 def test_a_create_whose_answer_timed_out_and_did_not_land_is_made_once_more(http, run_module):
     body = {"name": "ci", "permissions": READ_WRITE}
-    http.expect(listing(), create(body, raises=read_timeout()), listing(), create(body, server_token(NEW_ID, secret=SECRET)))
+    http.expect(listing(), no_policy(), create(body, raises=read_timeout()), listing(), create(body, server_token(NEW_ID, secret=SECRET)))
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
 
@@ -646,6 +665,7 @@ def test_a_recreate_whose_create_is_lost_removes_only_the_orphan_then_the_old_to
     body = {"name": "ci", "permissions": READ_WRITE}
     http.expect(
         listing(server_token()),
+        no_policy(),
         create(body, status=502),
         # The listing shows the old token (known, kept) and the orphan of the lost answer (removed).
         listing(server_token(), server_token("444444444444")),
@@ -666,7 +686,7 @@ def test_a_create_that_fails_every_attempt_is_reported(http, run_module):
     body = {"name": "ci", "permissions": READ_WRITE}
     # Three attempts, each failure followed by a listing that looks for a token to remove.
     http.expect(
-        listing(), create(body, status=503), listing(), create(body, status=503), listing(), create(body, status=503), listing()
+        listing(), no_policy(), create(body, status=503), listing(), create(body, status=503), listing(), create(body, status=503), listing()
     )
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
@@ -681,7 +701,7 @@ def test_a_create_that_fails_every_attempt_is_reported(http, run_module):
 
 def test_a_create_refused_by_the_server_is_reported_without_retry(http, run_module):
     message = "The maximum number of access tokens (100) has been reached."
-    http.expect(listing(), create({"name": "ci", "permissions": READ_WRITE}, errors(message, "ArgumentValidationException"), status=400))
+    http.expect(listing(), no_policy(), create({"name": "ci", "permissions": READ_WRITE}, errors(message, "ArgumentValidationException"), status=400))
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
 
@@ -756,11 +776,11 @@ def test_an_unauthorised_listing_is_reported_with_its_details(http, run_module):
 
 
 def test_the_trace_never_carries_the_secret(http, run_module):
-    http.expect(listing(), create({"name": "ci", "permissions": READ_WRITE}, server_token(NEW_ID, secret=SECRET)))
+    http.expect(listing(), no_policy(), create({"name": "ci", "permissions": READ_WRITE}, server_token(NEW_ID, secret=SECRET)))
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE), verbosity=3)
 
-    assert [(entry["method"], entry["path"]) for entry in result["http_trace"]] == [("GET", PROJECT_TOKENS), ("PUT", PROJECT_TOKENS)]
+    assert [(entry["method"], entry["path"]) for entry in result["http_trace"]] == [("GET", PROJECT_TOKENS), ("GET", POLICY), ("PUT", PROJECT_TOKENS)]
     assert SECRET not in json.dumps(result["http_trace"])
     http.assert_done()
 
@@ -773,7 +793,7 @@ run_main = functools.partial(main_of, bitbucket_access_token)
 
 def test_main_create_returns_the_secret_only_under_secret(monkeypatch, capsys, http):
     created = server_token(NEW_ID, secret=SECRET)
-    http.expect(listing(), create({"name": "ci", "permissions": READ_WRITE}, created))
+    http.expect(listing(), no_policy(), create({"name": "ci", "permissions": READ_WRITE}, created))
 
     code, output = run_main(
         monkeypatch, capsys, http, dict(url=BASE_URL, username="automation", password="main-pw", project="PLAT", name="ci", permissions=READ_WRITE)
@@ -867,7 +887,7 @@ def test_the_module_declares_secret_as_its_one_time_secret():
 
 def test_in_process_the_create_result_is_hidden_and_keeps_the_secret_for_register(monkeypatch, http):
     monkeypatch.setattr(_client.requests, "Session", lambda: http)
-    http.expect(listing(), create({"name": "ci", "permissions": READ_WRITE}, server_token(NEW_ID, secret=SECRET)))
+    http.expect(listing(), no_policy(), create({"name": "ci", "permissions": READ_WRITE}, server_token(NEW_ID, secret=SECRET)))
 
     result = action_plugin(dict(PLUGIN_ARGS)).run(task_vars={})
 
@@ -881,7 +901,7 @@ def test_in_process_the_create_result_is_hidden_and_keeps_the_secret_for_registe
 @pytest.mark.parametrize("check_mode", [False, True], ids=["no-op", "check_mode-create"])
 def test_in_process_a_result_without_a_secret_is_not_hidden(monkeypatch, http, check_mode):
     monkeypatch.setattr(_client.requests, "Session", lambda: http)
-    http.expect(listing() if check_mode else listing(server_token()))
+    http.expect(*([listing(), no_policy()] if check_mode else [listing(server_token())]))
 
     result = action_plugin(dict(PLUGIN_ARGS), check_mode=check_mode).run(task_vars={})
 
@@ -921,6 +941,7 @@ def test_a_rotation_whose_create_is_refused_keeps_the_old_token(http, run_module
     message = "The maximum number of access tokens (100) has been reached."
     http.expect(
         listing(server_token()),
+        no_policy(),
         create({"name": "ci", "permissions": READ_WRITE}, errors(message), status=400),
     )
 
@@ -929,7 +950,7 @@ def test_a_rotation_whose_create_is_refused_keeps_the_old_token(http, run_module
     assert result["failed"] is True
     assert result["http_status"] == 400
     # No DELETE was sent: the old token still works.
-    assert [call.method for call in http.calls] == ["GET", "PUT"]
+    assert [call.method for call in http.calls] == ["GET", "GET", "PUT"]
     http.assert_done()
 
 
@@ -949,4 +970,103 @@ def test_an_update_that_landed_behind_a_500_is_not_repeated(http, run_module):
     assert result["changed"] is True
     assert result["token"]["id"] == OLD_ID
     assert result["token"]["permissions"] == ["PROJECT_WRITE", "REPO_WRITE"]
+    http.assert_done()
+
+
+# -- the administrator's expiry policy (seed 002; API-MAP 3.5, 3.6) -----------------------------------
+
+
+@CHECK_MODES
+def test_an_expiry_within_the_policy_is_created(http, run_module, check_mode):
+    created = server_token(NEW_ID, expiry_days=30, secret=SECRET)
+    expect(http, [listing(), policy(30), create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 30}, created)], check_mode)
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE, expiry_days=30), check_mode=check_mode)
+
+    assert result["changed"] is True
+    assert result["token"]["expiryDays"] == 30
+    http.assert_done()
+
+
+@CHECK_MODES
+def test_an_expiry_above_the_policy_is_refused_before_any_write(http, run_module, check_mode):
+    http.expect(listing(), policy(30))
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE, expiry_days=90), check_mode=check_mode)
+
+    assert result["failed"] is True
+    assert result["changed"] is False
+    assert result["invalid_option"] == "expiry_days"
+    assert "90 days is longer than the 30 days an administrator allows for access tokens (%s)" % POLICY in result["msg"]
+    assert writes(http) == []
+    http.assert_done()
+
+
+def test_a_refusal_of_a_token_without_expiry_is_explained_by_the_policy(http, run_module):
+    message = "An expiry is required: an administrator requires access tokens to expire within 30 days."
+    http.expect(listing(), policy(30), create({"name": "ci", "permissions": READ_WRITE}, errors(message, context="expiryDays"), status=400))
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
+
+    assert result["failed"] is True
+    assert result["http_status"] == 400
+    assert result["msg"].startswith("PUT %s: HTTP 400: expiryDays: %s" % (PROJECT_TOKENS, message))
+    assert result["msg"].endswith("an administrator requires access tokens to expire within 30 days (%s): set expiry_days to 30 or less" % POLICY)
+    http.assert_done()
+
+
+def test_a_server_that_gives_a_token_without_expiry_the_maximum_is_fine(http, run_module):
+    # The other reading of API-MAP 3.5 (VERIFY): the server applies the maximum instead of refusing.
+    created = server_token(NEW_ID, expiry_days=30, secret=SECRET)
+    http.expect(listing(), policy(30), create({"name": "ci", "permissions": READ_WRITE}, created))
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
+
+    assert result["changed"] is True
+    assert result["token"]["expiryDays"] == 30
+    http.assert_done()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Call("GET", POLICY, status=204),
+        Call("GET", POLICY, body={}),
+        Call("GET", POLICY, body={"maxExpiryDays": None}),
+        Call("GET", POLICY, status=401, body=errors("You are not permitted to access this resource")),
+        Call("GET", POLICY, status=405, body=errors("Method not allowed")),
+    ],
+    ids=["204-unset", "empty-object", "null", "not-readable", "405"],
+)
+def test_no_known_maximum_lets_any_expiry_through(http, run_module, answer):
+    created = server_token(NEW_ID, expiry_days=400, secret=SECRET)
+    http.expect(listing(), answer, create({"name": "ci", "permissions": READ_WRITE, "expiryDays": 400}, created))
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE, expiry_days=400))
+
+    assert result["changed"] is True
+    http.assert_done()
+
+
+def test_an_unreadable_policy_still_explains_an_expiry_refusal(http, run_module):
+    message = "Access tokens must expire."
+    http.expect(
+        listing(),
+        Call("GET", POLICY, status=401, body=errors("You are not permitted to access this resource")),
+        create({"name": "ci", "permissions": READ_WRITE}, errors(message), status=400),
+    )
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
+
+    assert result["failed"] is True
+    assert "an administrator may limit the expiry of access tokens (%s, which these credentials cannot read): set expiry_days" % POLICY in result["msg"]
+    http.assert_done()
+
+
+def test_the_policy_is_not_read_when_nothing_is_created(http, run_module):
+    http.expect(listing(server_token()))
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE, expiry_days=900))
+
+    assert result["changed"] is False
     http.assert_done()
