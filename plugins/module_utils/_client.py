@@ -105,13 +105,23 @@ def rest_path(plugin, *segments):
     return "/".join(parts)
 
 
-class Response:
-    """The parts of an answer that callers use: status, headers and the decoded body."""
+# API-MAP 1.3: multipart endpoints (hook-script create and update, avatars) check the XSRF token.
+XSRF_HEADER = {"X-Atlassian-Token": "no-check"}
+# spec "read" (GET .../hook-scripts/{scriptId}/content) answers application/octet-stream or text/plain.
+TEXT_ACCEPT = {"Accept": "text/plain, application/octet-stream, application/json;q=0.5"}
 
-    def __init__(self, status, headers, body):
+
+class Response:
+    """The parts of an answer that callers use: status, headers, the decoded body and the raw text.
+
+    ``text`` is the answer as text, for the few endpoints that do not answer JSON (hook-script content).
+    """
+
+    def __init__(self, status, headers, body, text=None):
         self.status = status
         self.headers = headers
         self.body = body
+        self.text = text
 
 
 def parse_error_message(body, text=""):
@@ -176,6 +186,26 @@ def _query_items(params):
         elif value is not None:
             flat.append((name, value))
     return flat
+
+
+def _multipart_parts(fields):
+    """``[(field, value)]`` as the ``files=`` of requests: every part named, file parts with a file name.
+
+    A plain field goes as ``(None, bytes)``, which requests sends without a file name, so the server
+    reads it as a form field; a file part is ``(file name, bytes, content type)``.
+    """
+    parts = []
+    for name, value in fields:
+        if isinstance(value, tuple):
+            filename, content, content_type = value
+            parts.append((name, (filename, _to_bytes(content), content_type)))
+        else:
+            parts.append((name, (None, _to_bytes(value))))
+    return parts
+
+
+def _to_bytes(value):
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
 
 
 def _may_have_been_sent(exc):
@@ -256,7 +286,7 @@ class BitbucketClient:
 
     # -- single requests -------------------------------------------------------------
 
-    def request(self, method, path, params=None, json=None, missing_ok=False, idempotent=None, headers=None, retry_statuses=()):
+    def request(self, method, path, params=None, json=None, missing_ok=False, idempotent=None, headers=None, retry_statuses=(), files=None):
         """Send one request (with retries) and return a :class:`Response`.
 
         ``missing_ok``: a 404 returns ``None`` instead of raising, for callers to whom
@@ -265,6 +295,11 @@ class BitbucketClient:
         not be repeated blindly (API-MAP 3.5). ``retry_statuses``: answers that mean "not
         done, try again later" for this one endpoint (the basic-auth PUT's 409 "another
         update in progress", API-MAP 3.11), retried like a 429.
+
+        ``files``: a ``multipart/form-data`` body instead of JSON, as ``[(field, value)]`` where a
+        value is a text (a plain form field) or ``(file name, text, content type)`` (a file part).
+        The XSRF header goes with it (API-MAP 1.3). The parts are bytes, so a retry after a 429 sends
+        them again unchanged; a POST is still not repeated after a 5xx or a lost answer.
         """
         method = method.upper()
         if idempotent is None:
@@ -275,7 +310,12 @@ class BitbucketClient:
         # silently ignore ca_path wherever those are set (execution environments often set them).
         kwargs = {"params": _query_items(params), "timeout": self.timeout, "verify": self.session.verify}
         request_headers = dict(headers or {})
-        if json is not None:
+        if files is not None:
+            if json is not None:
+                raise BitbucketError("%s %s: a request carries either a JSON body or multipart form data, not both" % (method, path), method=method, path=path)
+            kwargs["files"] = _multipart_parts(files)
+            request_headers.update(XSRF_HEADER)
+        elif json is not None:
             kwargs["json"] = json
         elif method in ("POST", "PUT", "DELETE", "PATCH"):
             # API-MAP 1.3: an explicit empty body, some proxies answer 411 without a length.
@@ -350,7 +390,7 @@ class BitbucketClient:
         if 200 <= status < 300:
             if method != "GET":
                 self.writes += 1
-            return Response(status, raw.headers, body)
+            return Response(status, raw.headers, body, text=self._text(raw))
         if status == 404 and missing_ok:
             return None
         server_message = parse_error_message(body, raw.text if body is None else "")
@@ -376,6 +416,14 @@ class BitbucketClient:
             return raw.json()
         except ValueError:
             return None
+
+    @staticmethod
+    def _text(raw):
+        if not raw.content:
+            return ""
+        # Hook-script content is a script in UTF-8 (spec: text/plain;charset=UTF-8). requests would guess
+        # ISO-8859-1 for a text/* answer without a charset, so the bytes are decoded here.
+        return raw.content.decode("utf-8", "replace")
 
     def _backoff(self, attempt):
         # Full jitter: a random wait up to an exponentially growing cap, so that forks
@@ -407,11 +455,16 @@ class BitbucketClient:
         response = self.request("GET", path, params=params, missing_ok=missing_ok)
         return None if response is None else response.body
 
-    def post(self, path, json=None, params=None, missing_ok=False, idempotent=None):
-        return self.request("POST", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent)
+    def get_text(self, path, params=None, missing_ok=False):
+        """The text of a GET that does not answer JSON (hook-script content), or ``None`` for a 404 when ``missing_ok``."""
+        response = self.request("GET", path, params=params, missing_ok=missing_ok, headers=TEXT_ACCEPT)
+        return None if response is None else response.text
 
-    def put(self, path, json=None, params=None, missing_ok=False, idempotent=None):
-        return self.request("PUT", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent)
+    def post(self, path, json=None, params=None, missing_ok=False, idempotent=None, files=None):
+        return self.request("POST", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent, files=files)
+
+    def put(self, path, json=None, params=None, missing_ok=False, idempotent=None, files=None):
+        return self.request("PUT", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent, files=files)
 
     def patch(self, path, json=None, params=None, missing_ok=False, idempotent=True):
         # A PATCH that sets properties to values may be repeated (authconfig updateIdp, updateConfig).

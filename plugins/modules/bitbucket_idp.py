@@ -275,6 +275,8 @@ http_trace:
   elements: dict
 """
 
+import base64
+import binascii
 import re
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils import _authconfig as authconfig
@@ -304,6 +306,15 @@ REQUIRED_ON_CREATE = {SAML: ("sso_url", "sso_issuer", "certificate"), OIDC: ("is
 def bare_certificate(pem):
     """A certificate without its PEM armour and whitespace (API-MAP 3.9 "Compare")."""
     return re.sub(r"\s+", "", PEM_ARMOUR.sub("", pem))
+
+
+def is_certificate(bare):
+    """Whether ``bare`` (base64, armour and whitespace removed) decodes to DER: an ASN.1 SEQUENCE."""
+    try:
+        der = base64.b64decode(bare, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return len(der) > 16 and der[:1] == b"\x30"
 
 
 # Every managed option and the IdpConfigEntity field it is (API-MAP 3.9: kebab-case, except buttonText).
@@ -384,8 +395,8 @@ def validate(params):
         value = params[option]
         if value is not None and not re.match(r"^https?://[^/\s]+", value):
             raise invalid_option(option, "%r is not an http:// or https:// URL" % value)
-    if params["certificate"] is not None and not bare_certificate(params["certificate"]):
-        raise invalid_option("certificate", "holds no certificate")
+    if params["certificate"] is not None and not is_certificate(bare_certificate(params["certificate"])):
+        raise invalid_option("certificate", "holds no certificate: give the PEM text (or its base64 body) of an X.509 certificate")
     if params["additional_scopes"] is not None and not all(scope.strip() for scope in params["additional_scopes"]):
         raise invalid_option("additional_scopes", "holds an empty scope")
 

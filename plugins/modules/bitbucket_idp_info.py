@@ -105,7 +105,7 @@ http_trace:
 """
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils import _authconfig as authconfig
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import run_module
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
 
 MODULE_SPEC = dict(
     argument_spec=dict(
@@ -120,6 +120,8 @@ MODULE_SPEC = dict(
 @authconfig.explained
 def run(context):
     params = context.params
+    if params["id"] is not None and params["id"] < 1:
+        raise invalid_option("id", "%s is not an IdP id: ids are positive numbers" % params["id"])
     client = context.client
     if params["id"] is not None:
         # API-MAP 3.9: 404 is not in the document, but it is what an unknown id gets.

@@ -109,10 +109,13 @@ class BitbucketActionBase(ActionBase):
         del tmp  # unused, kept for the ActionBase signature
         task_vars = task_vars or {}
         module = importlib.import_module(self._module_import_path())
-        if self._runs_in_process(task_vars):
-            result.update(self._run_in_process(module))
+        args, failure = self._with_controller_files(module, dict(self._task.args))
+        if failure is not None:
+            result.update(failure)
+        elif self._runs_in_process(task_vars):
+            result.update(self._run_in_process(module, args))
         else:
-            result.update(self._execute_module(module_name=self._task.action, module_args=self._task.args, task_vars=task_vars))
+            result.update(self._execute_module(module_name=self._task.action, module_args=args, task_vars=task_vars))
         if any(key in result for key in getattr(module, "ONE_TIME_SECRETS", ())):
             # A secret Bitbucket shows once (a new access token) is returned for register, but the
             # task's output is hidden as if it had no_log. A module cannot set this itself: Ansible
@@ -120,7 +123,27 @@ class BitbucketActionBase(ActionBase):
             result["_ansible_no_log"] = True
         return result
 
-    def _run_in_process(self, module):
+    def _with_controller_files(self, module, args):
+        """The task's arguments with the files a module reads on the controller replaced by their text.
+
+        A module lists them as ``CONTROLLER_FILES = {"src": "content"}``: the file named by ``src`` is looked
+        up like ansible.builtin.copy's (the role's and playbook's ``files/`` first) and read here, on the
+        controller, then passed as ``content``, on both execution paths. Returns ``(args, failure)``.
+        """
+        for option, target in getattr(module, "CONTROLLER_FILES", {}).items():
+            if args.get(option) is None or args.get(target) is not None:
+                continue  # nothing to read, or both given: the module's own rules refuse that
+            try:
+                path = self._find_needle("files", args[option])
+                with open(path, "rb") as handle:
+                    text = handle.read().decode("utf-8")
+            except (AnsibleError, OSError, UnicodeDecodeError) as exc:
+                return args, dict(failed=True, msg="Invalid value for option '%s': cannot read %s: %s" % (option, args[option], exc), invalid_option=option)
+            del args[option]
+            args[target] = text
+        return args, None
+
+    def _run_in_process(self, module, args):
         spec = module_kwargs(module.MODULE_SPEC)
         validator = ModuleArgumentSpecValidator(
             spec["argument_spec"],
@@ -131,7 +154,7 @@ class BitbucketActionBase(ActionBase):
             spec["required_by"],
         )
         with patched_environ(self._task_environment()):
-            validation = validator.validate(dict(self._task.args))
+            validation = validator.validate(dict(args))
             no_log_values = validation._no_log_values
             params = validation.validated_parameters
             try:

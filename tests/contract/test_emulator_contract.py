@@ -42,27 +42,32 @@ class ContractClient:
         self.client = client
         self.exchanges = []
 
-    def call(self, method, path, query=None, body=NO_BODY, auth=ADMIN, bearer=None, status=None, violation=None):
+    def call(self, method, path, query=None, body=NO_BODY, auth=ADMIN, bearer=None, status=None, violation=None, form=None, headers=None):
         """Send one request; fail on any contract violation (but ``violation``) and on a status other than ``status``.
 
         ``violation``: a substring (or several) of the request violations a deliberately wrong request must carry;
         each must be found, and the request may have no other violation.
-        Returns the decoded JSON body (None when empty).
+        ``form``: a ``multipart/form-data`` body (``{field: text}``) instead of JSON, checked against the form's schema.
+        Returns the decoded JSON body (None when empty), or the text of a text answer.
         """
-        headers = {"Accept": "application/json"}
+        headers = dict({"Accept": "application/json"}, **(headers or {}))
         if bearer is not None:
             headers["Authorization"] = "Bearer " + bearer
         elif auth is not None:
             headers["Authorization"] = basic(*auth)
         kwargs = {"method": method, "query_string": query, "headers": headers}
         content_type = None
-        if body is not NO_BODY:
+        if form is not None:
+            kwargs["data"] = form
+            kwargs["content_type"] = content_type = "multipart/form-data"
+            body = form
+        elif body is not NO_BODY:
             kwargs["json"] = body
             content_type = "application/json"
         response = self.client.open(path, **kwargs)
         text = response.get_data(as_text=True)
         try:
-            parsed = json.loads(text) if text.strip() else None
+            parsed = json.loads(text) if text.strip() and not response.mimetype.startswith("text/") else (text or None)
         except ValueError:
             parsed = text  # checked as it is: a non-JSON body where JSON is documented is a violation
         self.exchanges.append((method, path, query, response.status_code))
@@ -642,6 +647,8 @@ def test_token_policy(newer_api):
     api.call("DELETE", TOKENS + "/admin", auth=("dora", "dora-pw"), status=401)
     api.call("DELETE", TOKENS + "/admin", status=204)
     api.call("GET", TOKENS + "/admin", status=204)
+
+
 # -- system administration (seed 003; API-MAP 3.13-3.18, 3.23) ---------------------------------------------
 
 SYSTEM_ADMIN = "ada"
@@ -776,6 +783,8 @@ def test_loggers(api):
     api.call("PUT", logs + "/logger/com.atlassian.bitbucket/verbose", status=400, violation="path parameter 'levelName'")
     api.call("GET", logs + "/logger/com.atlassian.bitbucket", auth=admin, status=401)
     api.call("PUT", logs + "/rootLogger/debug", auth=admin, status=401)
+
+
 # -- authentication configuration: IdPs, SSO, basic auth, two-step verification -----------------
 
 AUTHCONFIG = "/rest/authconfig/latest"
@@ -884,3 +893,203 @@ def test_two_step_verification(api):
     api.call("DELETE", TSV + "/totp/unenroll/user/alice", body={"totpCode": code}, status=400)
     api.call("DELETE", TSV + "/totp/unenroll/user/admin", body={"totpCode": code}, status=403)
     api.call("DELETE", TSV + "/totp/unenroll/user/ghost", body={"totpCode": code}, status=404)
+
+
+# -- settings that inherit: hooks, hook scripts, auto-decline, auto-merge, pull-request settings ----------
+# API-MAP 3.19 to 3.22 and section 8; every answer is checked against the 9.4 document (and its defect table).
+
+FORCE_PUSH = "com.atlassian.bitbucket.server.bitbucket-bundled-hooks:force-push-hook"
+FILE_SIZE = "com.atlassian.bitbucket.server.bitbucket-bundled-hooks:file-size-hook"
+CI_TRIGGER = "com.example.bitbucket.ci:ci-trigger-hook"
+XSRF = {"X-Atlassian-Token": "no-check"}
+
+
+def hook_scripts_on(api, on=True):
+    answer = api.client.post("/_emulator/features", json={"feature.hook.scripts": on})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+
+
+def test_hooks_at_both_scopes(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    project_hooks, repo_hooks = API + "/projects/PRJ/settings/hooks", API + "/projects/PRJ/repos/app/settings/hooks"
+
+    listed = api.call("GET", project_hooks, query={"type": "PRE_RECEIVE", "start": 0, "limit": 1}, status=200)
+    assert listed["isLastPage"] is False
+    assert CI_TRIGGER in [hook["details"]["key"] for hook in api.call("GET", repo_hooks, status=200)["values"]]
+    assert api.call("GET", project_hooks + "/" + FORCE_PUSH, status=200)["scope"] == {"type": "GLOBAL"}
+    enabled = api.call("PUT", project_hooks + "/" + FORCE_PUSH + "/enabled", status=200)
+    assert enabled["enabled"] is True and enabled["scope"]["type"] == "PROJECT"
+    inherited = api.call("GET", repo_hooks + "/" + FORCE_PUSH, status=200)
+    assert inherited["scope"]["type"] == "PROJECT"
+    assert api.call("DELETE", repo_hooks + "/" + FORCE_PUSH + "/enabled", status=200)["scope"]["type"] == "REPOSITORY"
+    api.call("DELETE", repo_hooks + "/" + FORCE_PUSH, status=204)
+    assert api.call("GET", repo_hooks + "/" + FORCE_PUSH, status=200)["enabled"] is True
+
+    # A hook that needs settings: 400 without them, enabled and configured in one request with them.
+    api.call("PUT", project_hooks + "/" + FILE_SIZE + "/enabled", status=400)
+    api.call("PUT", repo_hooks + "/" + FILE_SIZE + "/enabled", status=400)
+    api.call("PUT", project_hooks + "/" + FILE_SIZE + "/enabled", body={"sizeLimit": 10}, status=200)
+    assert api.call("GET", project_hooks + "/" + FILE_SIZE + "/settings", status=200) == {"sizeLimit": "10"}
+    assert api.call("PUT", repo_hooks + "/" + FILE_SIZE + "/settings", body={"sizeLimit": 20, "excludes": "*.md"}, status=200) == {
+        "sizeLimit": "20", "excludes": "*.md"}
+    api.call("PUT", project_hooks + "/" + FILE_SIZE + "/settings", body={"sizeLimit": "none"}, status=400)
+    assert api.call("GET", repo_hooks + "/" + CI_TRIGGER + "/settings", status=200) == {}
+
+    api.call("GET", project_hooks + "/" + CI_TRIGGER, status=404)
+    api.call("GET", project_hooks + "/com.example:unknown", status=404)
+    api.call("GET", API + "/projects/NOPE/settings/hooks", status=404)
+
+
+def test_hook_permissions(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    make_user(api, "reader", password="reader-pw")
+    api.call("PUT", API + "/projects/PRJ/permissions/users", query={"name": "reader", "permission": "PROJECT_READ"}, status=204)
+    api.call("GET", API + "/projects/PRJ/settings/hooks/" + FORCE_PUSH, auth=("reader", "reader-pw"), status=200)
+    api.call("PUT", API + "/projects/PRJ/settings/hooks/" + FORCE_PUSH + "/enabled", auth=("reader", "reader-pw"), status=401)
+    # spec getRepositoryHooks_1: REPO_ADMIN even to read a repository's hooks.
+    api.call("GET", API + "/projects/PRJ/repos/app/settings/hooks", auth=("reader", "reader-pw"), status=401)
+
+
+def test_hook_script_registry(api):
+    make_project(api)
+    scripts = API + "/hook-scripts"
+    form = {"name": "reject-large", "type": "PRE", "description": "Large files", "content": "#!/bin/sh\nexit 0\n"}
+
+    # Off by default since 8.18 (the emulator claims 9.4): every hook-script operation answers 404.
+    api.call("POST", scripts, form=form, headers=XSRF, status=404)
+    hook_scripts_on(api)
+    api.call("POST", scripts, form=form, status=403)
+    api.call("POST", scripts, body={"name": "x"}, status=415, violation="content type 'application/json' is not documented")
+    created = api.call("POST", scripts, form=form, headers=XSRF, status=200)
+    script = scripts + "/" + str(created["id"])
+    assert created["type"] == "PRE" and created["version"] == 0
+    api.call("POST", scripts, form=form, headers=XSRF, status=400)
+    api.call("POST", scripts, form=dict(form, name="other", type="SIDEWAYS"), headers=XSRF, status=400)
+    assert api.call("GET", script, status=200)["name"] == "reject-large"
+    assert api.call("GET", script + "/content", status=200) == "#!/bin/sh\nexit 0\n"
+
+    updated = api.call("PUT", script, form={"description": "Rejects files over 50 MB", "content": "#!/bin/sh\nexit 1\n"}, headers=XSRF, status=200)
+    assert updated["version"] == 1
+    api.call("POST", scripts, form=dict(form, name="second"), headers=XSRF, status=200)
+    api.call("PUT", script, form={"name": "second"}, headers=XSRF, status=409)
+    api.call("PUT", script, form={"other": "x"}, headers=XSRF, status=422)
+
+    configs = API + "/projects/PRJ/hook-scripts"
+    configured = api.call("PUT", configs + "/" + str(created["id"]), body={"triggerIds": ["repo-push", "file-edit"]}, status=200)
+    assert configured["scope"]["type"] == "PROJECT" and set(configured["triggerIds"]) == {"repo-push", "file-edit"}
+    api.call("PUT", configs + "/" + str(created["id"]), body={"triggerIds": ["sometimes"]}, status=400)
+    assert api.call("GET", configs, query={"start": 0, "limit": 25}, status=200)["size"] == 1
+
+    api.call("DELETE", script, status=204)
+    api.call("GET", script, status=404)
+    # Deleting a script removes its configurations (API-MAP 3.20).
+    assert api.call("GET", configs, status=200)["values"] == []
+
+
+def test_hook_script_configurations_of_a_repository(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    hook_scripts_on(api)
+    script = api.call("POST", API + "/hook-scripts", form={"name": "notify", "type": "POST", "content": "echo"}, headers=XSRF, status=200)
+    repo_configs = API + "/projects/PRJ/repos/app/hook-scripts"
+    api.call("PUT", API + "/projects/PRJ/hook-scripts/%d" % script["id"], body={"triggerIds": ["repo-push"]}, status=200)
+    listed = api.call("GET", repo_configs, status=200)
+    assert [(c["scope"]["type"], c["triggerIds"]) for c in listed["values"]] == [("PROJECT", ["repo-push"])]
+    api.call("PUT", repo_configs + "/%d" % script["id"], body={"triggerIds": ["tag-create"]}, status=200)
+    assert len(api.call("GET", repo_configs, status=200)["values"]) == 2
+    api.call("DELETE", repo_configs + "/%d" % script["id"], status=204)
+    api.call("PUT", repo_configs + "/999", body={"triggerIds": ["repo-push"]}, status=404)
+    api.call("GET", API + "/projects/PRJ/repos/nope/hook-scripts", status=404)
+
+
+def test_auto_decline_inherits(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    project, repo = API + "/projects/PRJ/settings/auto-decline", API + "/projects/PRJ/repos/app/settings/auto-decline"
+    # seed 004: the defaults are returned while nothing is set.
+    assert api.call("GET", project, status=200) == {"enabled": True, "inactivityWeeks": 4, "scope": {"type": "GLOBAL"}}
+    set_here = api.call("PUT", project, body={"enabled": True, "inactivityWeeks": 8}, status=200)
+    assert set_here["scope"]["type"] == "PROJECT"
+    assert api.call("GET", repo, status=200)["inactivityWeeks"] == 8
+    api.call("PUT", repo, body={"enabled": False}, status=200)
+    assert api.call("GET", repo, status=200) == {"enabled": False, "inactivityWeeks": 8, "scope": {"type": "REPOSITORY", "resourceId": 1}}
+    api.call("PUT", project, body={"enabled": True, "inactivityWeeks": 3}, status=400)
+    api.call("PUT", project, body={"inactivityWeeks": 4}, status=400)
+    api.call("DELETE", repo, status=204)
+    api.call("DELETE", repo, status=204)
+    assert api.call("GET", repo, status=200)["scope"]["type"] == "PROJECT"
+    api.call("GET", API + "/projects/NOPE/settings/auto-decline", status=404)
+
+
+def test_auto_merge_and_its_restriction(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    project, repo = API + "/projects/PRJ/settings/auto-merge", API + "/projects/PRJ/repos/app/settings/auto-merge"
+    assert api.call("GET", repo, status=200) == {"enabled": False, "restrictionState": "NONE", "scope": {"type": "GLOBAL"}}
+    api.call("PUT", repo, body={"enabled": True}, status=200)
+    api.call("PUT", project, body={"enabled": False}, status=400)
+    restricted = api.call("PUT", project, body={"enabled": False, "restrictionAction": "CREATE"}, status=200)
+    assert restricted["restrictionState"] == "RESTRICTED_MODIFIABLE"
+    # spec get_5: a restricted project's settings answer for its repositories, which cannot change them.
+    assert api.call("GET", repo, status=200) == {"enabled": False, "restrictionState": "RESTRICTED_UNMODIFIABLE", "scope": {"type": "PROJECT", "resourceId": 1}}
+    api.call("PUT", repo, body={"enabled": True}, status=403)
+    api.call("DELETE", repo, status=403)
+    api.call("PUT", project, body={"enabled": False, "restrictionAction": "DELETE"}, status=200)
+    assert api.call("GET", repo, status=200)["scope"]["type"] == "REPOSITORY"
+    api.call("DELETE", repo, status=204)
+    api.call("DELETE", project, status=204)
+
+
+def test_pull_request_settings_at_every_scope(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    instance, project = API + "/admin/pull-requests/git", API + "/projects/PRJ/settings/pull-requests/git"
+    repo = API + "/projects/PRJ/repos/app/settings/pull-requests"
+
+    assert api.call("GET", instance, status=200)["type"] == "default"
+    assert api.call("POST", instance, body={"mergeConfig": {"strategies": [{"id": "ff"}, {"id": "no-ff"}], "defaultStrategy": {"id": "ff"}}},
+                    status=200)["type"] == "scm"
+    assert api.call("GET", project, status=200)["mergeConfig"]["type"] == "scm"
+    squash = {"strategies": [{"id": "squash"}], "defaultStrategy": {"id": "squash"}, "commitSummaries": 5, "commitMessageTemplate": {"title": "PR #${id}"}}
+    answer = api.call("POST", project, body={"mergeConfig": squash}, status=200)
+    assert answer["mergeConfig"]["type"] == "project"
+    assert [s["id"] for s in answer["mergeConfig"]["strategies"] if s["enabled"]] == ["squash"]
+    api.call("POST", project, body={"mergeConfig": {"strategies": [{"id": "squash"}], "defaultStrategy": {"id": "ff"}}}, status=400)
+    api.call("POST", project, body={"mergeConfig": {"strategies": [{"id": "octopus"}], "defaultStrategy": {"id": "octopus"}}}, status=400)
+
+    settings = api.call("GET", repo, status=200)
+    assert settings["mergeConfig"]["type"] == "project"
+    assert settings["requiredApprovers"] == {"enabled": False, "count": "0"}
+    changed = api.call("POST", repo, body={"requiredApprovers": {"enabled": True, "count": "2"}, "requiredAllTasksComplete": True}, status=200)
+    assert (changed["requiredApprovers"], changed["requiredApproversDeprecated"], changed["requiredAllTasksComplete"]) == (
+        {"enabled": True, "count": "2"}, 2, True)
+    assert changed["mergeConfig"]["type"] == "project"
+    own = api.call("POST", repo, body={"mergeConfig": {"strategies": [{"id": "ff-only"}], "defaultStrategy": {"id": "ff-only"}}}, status=200)
+    assert own["mergeConfig"]["type"] == "repository" and own["requiredApprovers"]["count"] == "2"
+    api.call("POST", repo, body={"requiredSuccessfulBuilds": {"enabled": True, "count": "0"}}, status=400)
+    assert api.call("POST", repo, body={"mergeConfig": {}}, status=200)["mergeConfig"]["type"] == "project"
+    assert api.call("POST", project, body={"mergeConfig": {}}, status=200)["mergeConfig"]["type"] == "scm"
+    api.call("POST", instance, body={"mergeConfig": {}}, status=200)
+    api.call("GET", API + "/admin/pull-requests/hg", status=404)
+    make_user(api, "carol", password="carol-pw")
+    api.call("POST", instance, auth=("carol", "carol-pw"), body={"mergeConfig": {}}, status=401)
+
+
+def test_settings_requests_in_the_log_satisfy_the_contract(api, contract):
+    """The log entries of multipart and text exchanges carry what the recorded-requests check needs."""
+    make_project(api)
+    hook_scripts_on(api)
+    created = api.call("POST", API + "/hook-scripts", form={"name": "s", "type": "PRE", "content": "echo"}, headers=XSRF, status=200)
+    api.call("GET", API + "/hook-scripts/%d/content" % created["id"], status=200)
+    api.call("PUT", API + "/projects/PRJ/settings/hooks/" + FILE_SIZE + "/enabled", body={"sizeLimit": 5}, status=200)
+    records = api.client.get("/_emulator/requests").get_json()["requests"]
+    multipart = next(r for r in records if r["method"] == "POST" and r["path"].endswith("/hook-scripts"))
+    assert multipart["body"] == {"name": "s", "type": "PRE", "content": "echo"}
+    content = next(r for r in records if r["path"].endswith("/content"))
+    assert (content["response"], content["response_content_type"]) == ("echo", "text/plain;charset=UTF-8")
+    assert_no_violations([v for record in records for v in contract.check_record(record)], "violations in the settings log")
+    # A recorded form is checked against the form's schema: a wrong field type is caught.
+    wrong = dict(multipart, body={"name": 5, "type": "PRE", "content": "echo"})
+    assert any("$.name" in str(v) for v in contract.check_record(wrong))

@@ -321,6 +321,8 @@ def test_an_operation_scoped_status_is_accepted_on_that_operation_only(contract,
     assert parts(raw_contract.check_response("POST", settings, 400, ERRORS)) == ["status"]
     assert parts(contract.check_response("GET", settings, 400, ERRORS)) == ["status"]
     assert parts(contract.check_response("POST", "/rest/api/latest/admin/groups/add-users", 400, ERRORS)) == ["status"]
+
+
 def test_the_sender_address_is_a_bare_json_string(contract, raw_contract):
     sender = "/rest/api/latest/admin/mail-server/sender-address"
     assert contract.check_response("GET", sender, 200, '"noreply@example.com"') == []
@@ -356,3 +358,38 @@ def test_auth_plugin_refusals_take_either_error_body_on_those_operations_only(co
     assert parts(raw_contract.check_response("GET", item, 404, {"message": "x"})) == ["status"]
     # Elsewhere a 404 still needs the core body (missing-resource-404).
     assert parts(contract.check_response("GET", "/rest/api/latest/projects", 404, {"message": "x"})) == ["response-body"]
+
+
+# -- settings (API-MAP 3.19, 3.20): a request body the document leaves out, statuses of some operations, forms --
+
+HOOK_ENABLED = PROJECT + "/settings/hooks/com.example:hook/enabled"
+REPO_HOOK_ENABLED = PROJECT + "/repos/app/settings/hooks/com.example:hook/enabled"
+HOOK_SCRIPTS = "/rest/api/latest/hook-scripts"
+
+
+def test_enabling_a_hook_may_carry_its_settings(contract, raw_contract):
+    for path in (HOOK_ENABLED, REPO_HOOK_ENABLED):
+        assert contract.check_request("PUT", path, body={"sizeLimit": 10}, content_type="application/json") == []
+        assert contract.check_request("PUT", path) == []
+        assert "takes no request body" in messages(raw_contract.check_request("PUT", path, body={"sizeLimit": 10}, content_type="application/json"))
+    assert "request-body" in parts(contract.check_request("PUT", HOOK_ENABLED, body=[1, 2], content_type="application/json"))
+
+
+def test_statuses_of_a_defect_that_names_operations_are_accepted_there_only(contract):
+    # 403/415 of the hook-script forms, and 400 of the repository's enableHook: not accepted anywhere else.
+    assert contract.check_response("POST", HOOK_SCRIPTS, 403, ERRORS) == []
+    assert contract.check_response("POST", HOOK_SCRIPTS, 415, ERRORS) == []
+    assert contract.check_response("PUT", REPO_HOOK_ENABLED, 400, ERRORS) == []
+    assert parts(contract.check_response("GET", PROJECT, 415, ERRORS)) == ["status"]
+    assert parts(contract.check_response("POST", PROJECTS, 403, ERRORS)) == ["status"]
+    assert parts(contract.check_response("POST", HOOK_SCRIPTS, 403, {"no": "errors"})) == ["response-body"]
+
+
+def test_a_recorded_form_is_checked_against_the_form_schema(contract):
+    form = {"name": "reject-large", "type": "PRE", "content": "exit 0"}
+    multipart = "multipart/form-data; boundary=xyz"
+    assert contract.check_request("POST", HOOK_SCRIPTS, body=form, content_type=multipart) == []
+    assert "$.name" in messages(contract.check_request("POST", HOOK_SCRIPTS, body=dict(form, name=7), content_type=multipart))
+    # updateHookScript declares */*: the form's schema applies too.
+    assert "$.content" in messages(contract.check_request("PUT", HOOK_SCRIPTS + "/3", body={"content": 1}, content_type=multipart))
+    assert "not documented" in messages(contract.check_request("POST", HOOK_SCRIPTS, body={"name": "x"}, content_type="application/json"))

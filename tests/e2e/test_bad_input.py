@@ -84,6 +84,12 @@ def base_args(module_spec):
     for group in module_spec.get("required_one_of", []):
         if not any(name in args for name in group):
             args[group[0]] = minimal_value(argument_spec[group[0]])
+    for rule in module_spec.get("required_if", []):
+        key, value, needed = rule[0], rule[1], rule[2]
+        current = args.get(key, argument_spec[key].get("default"))
+        if current == value:
+            for other in needed[:1] if len(rule) > 3 and rule[3] else needed:
+                args.setdefault(other, minimal_value(argument_spec[other]))
     for name, needed in module_spec.get("required_by", {}).items():
         if name in args:
             for other in [needed] if isinstance(needed, str) else needed:
@@ -110,7 +116,8 @@ def bad_values(name, spec):
         values.append(("a word in a list of numbers", [NOT_AN_INT]))
     elif kind in ("str", "raw") and not spec.get("choices"):
         for word, value in MALFORMED_BY_NAME:
-            if word in name:
+            # "url", "idp_url", "certificate"; not "jit_mapping_email", which names an attribute, not an address.
+            if (name == word or name.endswith("_" + word)) and "mapping" not in name:
                 values.append(("a malformed value", value))
     return values
 

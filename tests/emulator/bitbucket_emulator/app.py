@@ -41,7 +41,7 @@ from .permissions import LICENSED_RANK, Principal, user_global_rank
 from .routes import ROUTES
 from .routes import basic_auth
 from .state import State, hash_secret
-from .web import DEFAULT_MAX_PAGE_LIMIT, RequestContext, parse_json, parse_version
+from .web import DEFAULT_MAX_PAGE_LIMIT, MULTIPART, RequestContext, TextBody, form_fields, parse_json, parse_version
 
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 # The release whose OpenAPI document the project validates against (../shared/api-docs).
@@ -73,6 +73,8 @@ def _werkzeug_rule(template):
 def _json_response(status, body, headers=None):
     if body is None:
         response = Response(status=status)
+    elif isinstance(body, TextBody):
+        response = Response(str(body), status=status, content_type=body.content_type)
     else:
         response = Response(json.dumps(body), status=status, content_type=JSON_CONTENT_TYPE)
     for name, value in (headers or {}).items():
@@ -280,10 +282,14 @@ class EmulatorApp:
     # -- request log -----------------------------------------------------------------
 
     def _log(self, seq, request, status, body, principal, started):
-        try:
-            request_body = parse_json(request.get_data(cache=True))
-        except (ValueError, UnicodeDecodeError):
-            request_body = None
+        if request.mimetype == MULTIPART:
+            # Multipart fields as an object, for the contract's check of the form (hook scripts, API-MAP 3.20).
+            request_body = form_fields(request)
+        else:
+            try:
+                request_body = parse_json(request.get_data(cache=True))
+            except (ValueError, UnicodeDecodeError):
+                request_body = None
         entry = {
             "seq": seq,
             "method": request.method.upper(),
@@ -292,8 +298,8 @@ class EmulatorApp:
             "content_type": request.content_type or None,
             "body": request_body,
             "status": status,
-            "response": body,
-            "response_content_type": JSON_CONTENT_TYPE if body is not None else None,
+            "response": str(body) if isinstance(body, TextBody) else body,
+            "response_content_type": (body.content_type if isinstance(body, TextBody) else JSON_CONTENT_TYPE) if body is not None else None,
             "auth": principal.label if principal is not None else None,
             # Who sent it: seed_coverage.py counts the collection's own requests by this, not the tests' set-up calls.
             "user_agent": request.headers.get("User-Agent"),

@@ -47,6 +47,12 @@ POST     /_emulator/tsv                     ``{"user"[, "secret", "enabled_at"]}
 DELETE   /_emulator/tsv/{user}              removes the enrollment.
 POST     /_emulator/sso-login               ``{"idp", "username", "display_name"[, "email"]}``: a
                                             login through an IdP (just-in-time provisioning).
+GET      /_emulator/features                ``{"feature.hook.scripts": bool}``: the switches of
+                                            bitbucket.properties the emulator models, as in force.
+POST     /_emulator/features                ``{"feature.hook.scripts": true|false|null}`` sets a
+                                            switch (null: the claimed version's default; hook
+                                            scripts are off by default since 8.18). A reset
+                                            restores the defaults.
 =======  =================================  ====================================================
 """
 
@@ -61,6 +67,8 @@ from . import license_codec
 from . import auth_controls
 from .faults import FaultError
 from .licensing import licensed_user_count
+from .routes.hook_scripts import hook_scripts_enabled
+from .settings_state import HOOK_SCRIPTS_FEATURE
 from .state import INTERNAL_DIRECTORY
 from .web import parse_json, parse_version
 
@@ -309,6 +317,8 @@ def _users(app, request, method, rest):
             state.remove_user(user)
         return _reply(204)
     return _error(405, "use POST /_emulator/users or DELETE /_emulator/users/{name}")
+
+
 def _licenses(app, request, method, rest):
     # Test licences are minted here, never committed (docs/emulator.md "Licences"); nothing is installed.
     if method == "DELETE" and rest == ["installed"]:
@@ -337,6 +347,30 @@ def _licenses(app, request, method, rest):
     return _reply(200, {"license": license_codec.make_license(users=users, **arguments, **extra)})
 
 
+def _features(app, request, method, rest):
+    # API-MAP 1.7 and 3.20: hook scripts need feature.hook.scripts=true in bitbucket.properties since 8.18.
+    if rest:
+        return _error(404, "unknown control endpoint")
+    if method == "POST":
+        body, error = _body(request)
+        if error:
+            return error
+        if not isinstance(body, dict) or not body or set(body) - {HOOK_SCRIPTS_FEATURE}:
+            return _error(400, f"the body must be {{\"{HOOK_SCRIPTS_FEATURE}\": true|false|null}}")
+        value = body[HOOK_SCRIPTS_FEATURE]
+        if value is not None and not isinstance(value, bool):
+            return _error(400, f"{HOOK_SCRIPTS_FEATURE} must be true, false or null")
+        with app.lock:
+            if value is None:
+                app.state.settings.features.pop(HOOK_SCRIPTS_FEATURE, None)
+            else:
+                app.state.settings.features[HOOK_SCRIPTS_FEATURE] = value
+    elif method != "GET":
+        return _error(405, "use GET or POST /_emulator/features")
+    with app.lock:
+        return _reply(200, {HOOK_SCRIPTS_FEATURE: hook_scripts_enabled(app)})
+
+
 _HANDLERS = {
     "reset": _reset,
     "settings": _settings,
@@ -352,4 +386,5 @@ _HANDLERS = {
     "licenses": _licenses,
     "tsv": auth_controls.tsv,
     "sso-login": auth_controls.sso_login,
+    "features": _features,
 }

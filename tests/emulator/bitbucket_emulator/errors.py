@@ -21,6 +21,8 @@ INTEGRITY_EXCEPTION = "com.atlassian.bitbucket.IntegrityException"
 DUPLICATE_ENTITY_EXCEPTION = "com.atlassian.bitbucket.DuplicateEntityException"
 SERVICE_EXCEPTION = "com.atlassian.bitbucket.ServiceException"
 RATE_LIMIT_EXCEPTION = "com.atlassian.bitbucket.throttle.ThrottledException"
+FEATURE_DISABLED_EXCEPTION = "com.atlassian.bitbucket.FeatureDisabledException"
+XSRF_EXCEPTION = "com.atlassian.plugins.rest.common.security.XsrfCheckFailedException"
 
 NOT_PERMITTED_MESSAGE = "You are not permitted to access this resource"
 AUTHENTICATION_FAILED_MESSAGE = "Authentication failed. Please check your credentials and try again."

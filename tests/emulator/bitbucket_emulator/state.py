@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from .settings_state import SettingsState
 from .sshkeys import KeyStore, SshSettings, host_key_blob
 from . import system_settings
 from .auth_state import AuthState
@@ -172,6 +173,8 @@ class State:
         self.groups = {}      # lower-cased name -> Group
         self.projects = {}    # id -> Project
         self.tokens = {}      # id -> AccessToken
+        # Hooks, hook scripts, auto-decline, auto-merge, pull-request settings (settings_state.py).
+        self.settings = SettingsState()
         self.clock_offset_ms = 0
         # spec createUser 403 "would exceed the server's license limit": the number of licensed users the
         # licence allows; None is unlimited. Set through POST /_emulator/license (licensing.py).
@@ -450,6 +453,10 @@ class State:
             ],
             "projects": projects,
             "tokens": tokens,
+            "settings": self.settings.dump(
+                {project.id: project.key for project in self.projects.values()},
+                {repo.id: f"{project.key}/{repo.slug}" for project in self.projects.values() for repo in project.repos.values()},
+            ),
             "clock_offset_ms": self.clock_offset_ms,
             "licensed_user_limit": self.licensed_user_limit,
             **self.ssh.dump(self),

@@ -38,6 +38,32 @@ def parse_version(text):
     return tuple(numbers)
 
 
+MULTIPART = "multipart/form-data"
+
+
+class TextBody(str):
+    """A handler's answer that is not JSON, sent as it is with this content type (spec "read" of hook scripts)."""
+
+    content_type = "text/plain;charset=UTF-8"
+
+
+_FORM_CACHE = "bitbucket_emulator.form"
+
+
+def form_fields(request):
+    """The fields of a ``multipart/form-data`` body as ``{name: text}``, file parts read as UTF-8 text.
+
+    Read once and kept on the request, so the request log can record what the handler read.
+    """
+    cached = request.environ.get(_FORM_CACHE)
+    if cached is None:
+        cached = dict(request.form.items())
+        for name, upload in request.files.items():
+            cached[name] = upload.read().decode("utf-8", "replace")
+        request.environ[_FORM_CACHE] = cached
+    return dict(cached)
+
+
 def parse_json(raw):
     """Decode a request body; an empty body is None. Raises ValueError on bad JSON."""
     if not raw or not raw.strip():

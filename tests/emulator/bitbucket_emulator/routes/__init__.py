@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import access_keys, access_tokens, authconfig, banner, basic_auth, default_branch, global_permissions, groups, licenses
 from . import loggers, mail_server, project_permissions, projects, rate_limits, repository_permissions, repository_policies
 from . import ssh_keys, system, token_policy, tsv, user_settings, users
+from . import auto_settings, hook_scripts, hooks, pull_request_settings
 
 ROUTES = (
     system.ROUTES
@@ -29,4 +30,8 @@ ROUTES = (
     + authconfig.ROUTES
     + basic_auth.ROUTES
     + tsv.ROUTES
+    + hooks.ROUTES
+    + hook_scripts.ROUTES
+    + auto_settings.ROUTES
+    + pull_request_settings.ROUTES
 )

@@ -198,6 +198,121 @@ def test_per_request_headers_are_added(http, make_client):
     http.assert_done()
 
 
+# -- multipart form data (hook scripts, API-MAP 1.3 and 3.20) ------------------------------------
+
+HOOK_SCRIPTS = "/rest/api/latest/hook-scripts"
+SCRIPT_FIELDS = [
+    ("name", "reject-large"),
+    ("type", "PRE"),
+    ("description", "Große Dateien"),
+    ("content", ("reject-large.sh", "#!/bin/sh\nexit 0\n", "text/plain")),
+]
+SCRIPT_PARTS = [
+    ("name", (None, b"reject-large")),
+    ("type", (None, b"PRE")),
+    ("description", (None, "Große Dateien".encode("utf-8"))),
+    ("content", ("reject-large.sh", b"#!/bin/sh\nexit 0\n", "text/plain")),
+]
+
+
+def test_multipart_fields_go_as_parts_with_the_xsrf_header_and_no_json(http, make_client):
+    client = make_client()
+    http.expect(Call("POST", HOOK_SCRIPTS, status=200, body={"id": 7, "name": "reject-large"}))
+
+    response = client.post(HOOK_SCRIPTS, files=SCRIPT_FIELDS)
+
+    assert response.body == {"id": 7, "name": "reject-large"}
+    sent = http.calls[0]
+    assert sent.json is None
+    # No explicit empty body next to the parts: requests builds the multipart body from files=.
+    assert sent.data is None
+    assert sent.extra["files"] == SCRIPT_PARTS
+    assert sent.headers["X-Atlassian-Token"] == "no-check"
+    assert sent.headers["Accept"] == "application/json"
+    http.assert_done()
+
+
+def test_a_plain_field_has_no_file_name_so_the_server_reads_it_as_a_form_field():
+    import requests as real_requests
+
+    prepared = real_requests.Request("POST", "https://h.example.com" + HOOK_SCRIPTS, files=_client._multipart_parts(SCRIPT_FIELDS)).prepare()
+    body = prepared.body.decode("utf-8")
+    assert prepared.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert 'Content-Disposition: form-data; name="name"\r\n\r\nreject-large\r\n' in body
+    assert 'Content-Disposition: form-data; name="content"; filename="reject-large.sh"\r\nContent-Type: text/plain\r\n\r\n#!/bin/sh\nexit 0\n' in body
+
+
+def test_json_and_multipart_together_are_refused_before_sending(http, make_client):
+    client = make_client()
+
+    with pytest.raises(BitbucketError, match="either a JSON body or multipart form data"):
+        client.request("PUT", HOOK_SCRIPTS + "/7", json={"name": "x"}, files=[("name", "x")])
+
+    assert http.calls == []
+
+
+def test_a_multipart_post_answered_503_is_not_repeated_and_may_have_applied(http, make_client, sleeps):
+    client = make_client()
+    http.expect(Call("POST", HOOK_SCRIPTS, status=503))
+
+    with pytest.raises(BitbucketError) as caught:
+        client.post(HOOK_SCRIPTS, files=SCRIPT_FIELDS)
+
+    assert caught.value.maybe_applied is True
+    assert sleeps == []
+    http.assert_done()
+
+
+def test_a_rate_limited_multipart_post_is_sent_again_with_the_same_parts(http, make_client, sleeps):
+    client = make_client()
+    http.expect(Call("POST", HOOK_SCRIPTS, status=429, headers={"Retry-After": "1"}), Call("POST", HOOK_SCRIPTS, status=200, body={"id": 7}))
+
+    client.post(HOOK_SCRIPTS, files=SCRIPT_FIELDS)
+
+    assert [call.extra["files"] for call in http.calls] == [SCRIPT_PARTS, SCRIPT_PARTS]
+    assert all(call.headers["X-Atlassian-Token"] == "no-check" for call in http.calls)
+    assert sleeps == [1.0]
+    http.assert_done()
+
+
+def test_a_multipart_put_is_retried_after_a_gateway_error(http, make_client, sleeps):
+    # updateHookScript sets the fields it is given: sending it twice gives the same script.
+    client = make_client()
+    http.expect(Call("PUT", HOOK_SCRIPTS + "/7", status=502), Call("PUT", HOOK_SCRIPTS + "/7", status=200, body={"id": 7, "version": 2}))
+
+    assert client.put(HOOK_SCRIPTS + "/7", files=[("description", "new")]).body == {"id": 7, "version": 2}
+    assert sleeps == [0.5]
+    http.assert_done()
+
+
+def test_get_text_returns_a_text_answer_as_utf8(http, make_client):
+    client = make_client()
+    script = "#!/bin/sh\necho 'größer'\n"
+    http.expect(Call("GET", HOOK_SCRIPTS + "/7/content", text=script, headers={"Content-Type": "text/plain"}))
+
+    assert client.get_text(HOOK_SCRIPTS + "/7/content") == script
+
+    # spec "read" answers text/plain or application/octet-stream; it is asked for those.
+    assert "text/plain" in http.calls[0].headers["Accept"]
+    http.assert_done()
+
+
+def test_get_text_of_a_missing_script_with_missing_ok_is_none(http, make_client):
+    client = make_client()
+    http.expect(Call("GET", HOOK_SCRIPTS + "/8/content", status=404, body={"errors": [{"message": "No such hook script"}]}))
+
+    assert client.get_text(HOOK_SCRIPTS + "/8/content", missing_ok=True) is None
+    http.assert_done()
+
+
+def test_an_empty_answer_has_empty_text(http, make_client):
+    client = make_client()
+    http.expect(Call("GET", HOOK_SCRIPTS + "/9/content", status=200))
+
+    assert client.get_text(HOOK_SCRIPTS + "/9/content") == ""
+    http.assert_done()
+
+
 def test_query_parameters_go_in_order_with_lists_flattened_and_none_dropped(http, make_client):
     client = make_client()
     path = "/rest/api/latest/projects/P/permissions/search"

@@ -22,7 +22,7 @@ SSO = "/rest/authconfig/latest/sso"
 PROPERTIES = "/rest/api/latest/application-properties"
 ALL = [("start", 0), ("limit", -1)]
 SECRET = "oidc-client-secret-7f3a"
-PEM_BODY = "TUlJQ2VUQ0NBZUtnQXdJQkFnSUJBREFOQmdrcWhraUc5dzBCQVFVRkFEQQ=="
+PEM_BODY = "MIIBCgABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICEiIyQlJicoKSor"
 PEM = "-----BEGIN CERTIFICATE-----\n%s\n%s\n-----END CERTIFICATE-----\n" % (PEM_BODY[:32], PEM_BODY[32:])
 
 OIDC_OPTIONS = dict(
@@ -355,6 +355,8 @@ def test_two_idps_of_one_name_are_an_error_that_lists_their_ids(http, run_module
         (dict(OIDC_OPTIONS, name=" "), "name", "must not be empty"),
         (dict(OIDC_OPTIONS, additional_scopes=["email", ""]), "additional_scopes", "empty scope"),
         (dict(name="Okta", type="saml", certificate="-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----"), "certificate", "no certificate"),
+        (dict(name="Okta", certificate="-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----"), "certificate", "no certificate"),
+        (dict(name="Okta", type="saml", certificate="VGhpcyBpcyB0ZXh0LCBub3QgYSBjZXJ0aWZpY2F0ZS4="), "certificate", "X.509"),
     ],
 )
 def test_bad_input_is_refused_before_any_request(http, run_module, params, option, words):

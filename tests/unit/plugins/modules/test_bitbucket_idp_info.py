@@ -119,3 +119,12 @@ def test_id_reads_one_idp_directly_and_a_missing_one_is_an_empty_list(http, run_
 
     assert result["idps"] == ([{key: value for key, value in idp(7, "Corp").items() if key != "client-secret"}] if found else [])
     http.assert_done()
+
+
+@pytest.mark.parametrize("idp_id", [0, -7])
+def test_an_id_that_cannot_exist_is_refused_before_any_request(http, run_module, idp_id):
+    result = run_module(dict(id=idp_id))
+
+    assert result["failed"] is True
+    assert result["invalid_option"] == "id"
+    assert http.calls == []

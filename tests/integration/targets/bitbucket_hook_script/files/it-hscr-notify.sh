@@ -1,0 +1,3 @@
+#!/bin/sh
+# Tells the pusher what was received.
+echo "Thanks for the push"
