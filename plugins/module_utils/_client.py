@@ -106,12 +106,13 @@ def rest_path(plugin, *segments):
 
 
 class Response:
-    """The parts of an answer that callers use: status, headers and the decoded body."""
+    """The parts of an answer that callers use: status, headers, the decoded body and the raw text."""
 
-    def __init__(self, status, headers, body):
+    def __init__(self, status, headers, body, text=None):
         self.status = status
         self.headers = headers
         self.body = body
+        self.text = text
 
 
 def parse_error_message(body, text=""):
@@ -253,17 +254,18 @@ class BitbucketClient:
 
     # -- single requests -------------------------------------------------------------
 
-    def request(self, method, path, params=None, json=None, missing_ok=False, idempotent=None, headers=None):
+    def request(self, method, path, params=None, json=None, missing_ok=False, idempotent=None, headers=None, read_only=False):
         """Send one request (with retries) and return a :class:`Response`.
 
         ``missing_ok``: a 404 returns ``None`` instead of raising, for callers to whom
         404 means "absent". ``idempotent`` overrides the method's default for retries on
         5xx and lost connections: Bitbucket creates access tokens with a PUT, which must
-        not be repeated blindly (API-MAP 3.5).
+        not be repeated blindly (API-MAP 3.5). ``read_only``: a POST that changes nothing
+        (the migration previews, seed 003): safe to repeat, and not counted as a write.
         """
         method = method.upper()
         if idempotent is None:
-            idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+            idempotent = read_only or method in ("GET", "HEAD", "PUT", "DELETE")
         url = self.base_url + path
         kwargs = {"params": _query_items(params), "timeout": self.timeout}
         request_headers = dict(headers or {})
@@ -334,15 +336,15 @@ class BitbucketClient:
                 self._sleep(delay)
                 continue
             self._trace(method, path, params, status, started, attempt, None)
-            return self._handle(method, path, raw, missing_ok, idempotent)
+            return self._handle(method, path, raw, missing_ok, read_only)
 
-    def _handle(self, method, path, raw, missing_ok, idempotent):
+    def _handle(self, method, path, raw, missing_ok, read_only=False):
         status = raw.status_code
         body = self._decode(raw)
         if 200 <= status < 300:
-            if method != "GET":
+            if method != "GET" and not read_only:
                 self.writes += 1
-            return Response(status, raw.headers, body)
+            return Response(status, raw.headers, body, text=raw.text)
         if status == 404 and missing_ok:
             return None
         server_message = parse_error_message(body, raw.text if body is None else "")
@@ -355,7 +357,7 @@ class BitbucketClient:
             path=path,
             status=status,
             server_message=server_message,
-            maybe_applied=status >= 500 and method != "GET",
+            maybe_applied=status >= 500 and method != "GET" and not read_only,
             body=body,
         )
 
@@ -399,14 +401,26 @@ class BitbucketClient:
         response = self.request("GET", path, params=params, missing_ok=missing_ok)
         return None if response is None else response.body
 
-    def post(self, path, json=None, params=None, missing_ok=False, idempotent=None):
-        return self.request("POST", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent)
+    def post(self, path, json=None, params=None, missing_ok=False, idempotent=None, read_only=False):
+        return self.request("POST", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent, read_only=read_only)
 
     def put(self, path, json=None, params=None, missing_ok=False, idempotent=None):
         return self.request("PUT", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent)
 
     def delete(self, path, params=None, missing_ok=False):
         return self.request("DELETE", path, params=params, missing_ok=missing_ok)
+
+    def get_text(self, path, params=None, missing_ok=False):
+        """The text of a GET that answers ``text/plain`` (the Mesh control-plane PEM), or ``None`` for a 404 when ``missing_ok``.
+
+        Bitbucket answers such a resource only to an ``Accept`` that allows ``text/plain``.
+        """
+        response = self.request("GET", path, params=params, missing_ok=missing_ok, headers={"Accept": "text/plain"})
+        return None if response is None else response.text
+
+    def pause(self, seconds):
+        """Wait between two polls of something Bitbucket does in the background (a job, a deletion)."""
+        self._sleep(seconds)
 
     def get_paged(self, path, params=None, missing_ok=False, limit=MAX_PAGE_LIMIT):
         """Every ``values`` item of a standard Bitbucket page (API-MAP 1.5).

@@ -57,10 +57,11 @@ def _validate_rpc_url(body, required=True):
         return None
     parts = urlsplit(rpc_url)
     try:
-        port = parts.port
+        port = parts.port  # None when the URL names none; a ValueError when it is not a number
+        valid_port = port is None or port > 0
     except ValueError:
-        port = None
-    if parts.scheme not in ("http", "https") or not parts.hostname or port is None or parts.path not in ("", "/") or parts.query:
+        valid_port = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not valid_port or parts.path not in ("", "/") or parts.query:
         raise bad_request(f"{rpc_url} is not a valid RPC URL; it must look like http://mesh-host:7777.", "rpcUrl")
     if parts.hostname.endswith(".invalid"):
         # API-MAP 3.24: registration only succeeds if the node is running and reachable from every Bitbucket node.

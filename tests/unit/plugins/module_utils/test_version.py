@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._version import explain_missing_endpoint, require, supports
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._version import application_info, explain_missing_endpoint, require, supports
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import Call
 
 PROPERTIES = "/rest/api/latest/application-properties"
@@ -45,3 +45,17 @@ def test_a_missing_endpoint_is_explained_with_the_version_and_other_errors_are_l
     assert "is not available on this server, which runs Bitbucket 9.4.0" in str(explain_missing_endpoint(missing, client, "The policy"))
     refused = BitbucketError("PUT /rest/x: HTTP 400: bad", status=400)
     assert str(explain_missing_endpoint(refused, client, "The policy")) == "PUT /rest/x: HTTP 400: bad"
+
+
+def test_application_info_comes_from_the_same_cached_read_as_the_gates(http, make_client):
+    http.expect(Call("GET", PROPERTIES, body={"version": "9.4.2-rc1", "buildNumber": "9004002", "buildDate": "1705449600000", "displayName": "Corp"}))
+    client = make_client()
+    assert application_info(client) == {
+        "version": "9.4.2-rc1",
+        "version_info": [9, 4, 2],
+        "build_number": "9004002",
+        "build_date": "1705449600000",
+        "display_name": "Corp",
+    }
+    assert supports(client, (9, 4, 2))  # no second read
+    http.assert_done()
