@@ -493,7 +493,7 @@ def test_mesh_node_lifecycle(api):
     api.call("DELETE", MESH_NODES + "/1", status=409)
     api.call("DELETE", MESH_NODES + "/1", query={"force": "true"}, status=202)
     assert api.call("GET", MESH_NODES + "/1", status=200)["state"] == "DELETING"
-    advance(api, 3)
+    advance(api, 5)
     api.call("GET", MESH_NODES + "/1", status=404)
     api.call("DELETE", MESH_NODES + "/1", status=404)
     api.call("DELETE", MESH_NODES + "/x1", status=404, violation="path parameter 'id'")

@@ -16,8 +16,8 @@ import base64
 import hashlib
 from dataclasses import dataclass, field
 
-# How long a deleted node stays DELETING: three steps of emulator time, as long as a short job takes.
-DELETE_MS = 3000
+# How long a deleted node stays DELETING: five seconds of emulator time (five requests while tests make time tick).
+DELETE_MS = 5000
 # The replicas Bitbucket keeps of a repository on Mesh (its default replication factor).
 REPLICATION_FACTOR = 3
 # The version that introduced Mesh: older servers have none of its endpoints.

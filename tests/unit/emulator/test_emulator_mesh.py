@@ -96,7 +96,7 @@ def test_deletion_is_asynchronous(api, frozen):
     assert api.get(f"{NODES}/1").json["state"] == "DELETING"
     assert api.delete(f"{NODES}/1").status_code == 202  # already being deleted
     assert api.put(f"{NODES}/1", json={"name": "x"}).status_code == 400
-    frozen.post("/_emulator/clock", json={"advance_ms": 2999})
+    frozen.post("/_emulator/clock", json={"advance_ms": 4999})
     assert api.get(f"{NODES}/1").status_code == 200
     frozen.post("/_emulator/clock", json={"advance_ms": 1})
     assert api.get(f"{NODES}/1").status_code == 404

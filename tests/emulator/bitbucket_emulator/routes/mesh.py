@@ -149,7 +149,8 @@ def delete_node(ctx, node_id):
     if node.state == "DELETING":
         return 202, None
     if node.repo_ids and not force:
-        raise ApiError(409, f"The Mesh node {node.name} hosts {len(node.repo_ids)} repositories and cannot be deleted; "
+        count = len(node.repo_ids)
+        raise ApiError(409, f"The Mesh node {node.name} hosts {count} {'repository' if count == 1 else 'repositories'} and cannot be deleted; "
                             "delete it with force=true to remove it and its replicas.", INTEGRITY_EXCEPTION)
     node.deleting_since = state.now_ms()
     node.repo_ids.clear()
