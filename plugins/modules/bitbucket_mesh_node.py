@@ -132,7 +132,15 @@ http_trace:
 """
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._mesh import check_rpc_url, find_node, list_nodes, mesh_path, node_fields, node_path
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._mesh import (
+    check_rpc_url,
+    find_node,
+    list_nodes,
+    mesh_path,
+    node_fields,
+    node_path,
+    normalise_rpc_url,
+)
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, invalid_option, run_module
 from ansible_collections.bitbucket.datacenter.plugins.module_utils import _polling as polling
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import Resource, ensure, guarded_write
@@ -154,13 +162,13 @@ MODULE_SPEC = dict(
 
 
 def validate(params):
+    """Refuse bad input before any request; returns the RPC URL as it is compared (no trailing slash)."""
     if not params["name"].strip():
         raise invalid_option("name", "must not be empty")
-    if params["rpc_url"] is not None:
-        params["rpc_url"] = check_rpc_url(params["rpc_url"])
     if params["availability_zone"] is not None and not params["availability_zone"].strip():
         raise invalid_option("availability_zone", "must not be empty")
     polling.check_wait_options(params)
+    return check_rpc_url(params["rpc_url"]) if params["rpc_url"] is not None else None
 
 
 def explain_registration(exc):
@@ -185,7 +193,8 @@ def explain_refused_removal(exc, node):
 
 def run(context):
     params = context.params
-    validate(params)
+    rpc_url = validate(params)
+    zone = params["availability_zone"]
     client = context.client
     nodes = list_nodes(client)
     current = find_node(nodes, params["name"])
@@ -203,12 +212,13 @@ def run(context):
         return context.result(False, node_fields(current), node_fields(current), node=current)
 
     if params["state"] == "present":
-        if params["availability_zone"] is not None:
+        if zone is not None and (current is None or current.get("availabilityZone") != zone):
+            # A zone about to be written needs a server that has them; one the node already reports does not.
             require(client, AVAILABILITY_ZONE_VERSION, "availability_zone (the Mesh node availability zone)")
-        if params["rpc_url"] is not None:
-            clash = [node for node in nodes if node.get("name") != params["name"] and (node.get("rpcUrl") or "").rstrip("/") == params["rpc_url"]]
+        if rpc_url is not None:
+            clash = [node for node in nodes if node.get("name") != params["name"] and normalise_rpc_url(node.get("rpcUrl")) == rpc_url]
             if clash:
-                raise invalid_option("rpc_url", "%s is the RPC URL of Mesh node %s already; two nodes cannot share one" % (params["rpc_url"], clash[0]["name"]))
+                raise invalid_option("rpc_url", "%s is the RPC URL of Mesh node %s already; two nodes cannot share one" % (rpc_url, clash[0]["name"]))
 
     reads = []
 
@@ -240,11 +250,11 @@ def run(context):
     def delete(node):
         remove(context, node)
 
-    if current is None and params["state"] == "present" and params["rpc_url"] is None:
+    if current is None and params["state"] == "present" and rpc_url is None:
         raise invalid_option("rpc_url", "required to register Mesh node %s, which is not registered yet" % params["name"])
     resource = Resource(read=read, create=create, update=update, delete=delete, project=node_fields)
     # Keyed as Bitbucket names the fields, so that the check-mode prediction is shaped like a node.
-    desired = dict(name=params["name"], rpcUrl=params["rpc_url"], availabilityZone=params["availability_zone"])
+    desired = dict(name=params["name"], rpcUrl=rpc_url, availabilityZone=zone)
     changed, before, after, node = ensure(context, resource, params["state"], desired, label="Mesh node %s" % params["name"])
     return context.result(changed, before, after, node=node or {})
 

@@ -224,8 +224,9 @@ def test_a_node_listed_without_zones_is_managed_when_no_zone_is_asked(http, run_
 
 @CHECK_MODES
 def test_no_op_reads_only_and_ignores_a_trailing_slash(http, run_module, check_mode):
+    """The node already reports the zone: the server has zones, and no version is read."""
     current = server_node(rpc_url="http://mesh-1.example.com:7777/")
-    http.expect(listing(current), properties())
+    http.expect(listing(current))
 
     result = run_module(dict(rpc_url="http://mesh-1.example.com:7777", availability_zone="zone-a"), check_mode=check_mode)
 
@@ -455,3 +456,13 @@ def test_main_refuses_unknown_choices_without_any_call(monkeypatch, capsys, http
     assert code == 1
     assert "state" in output["msg"]
     assert http.calls == []
+
+
+def test_the_options_are_left_as_given(http, make_context):
+    """The URL is compared without its trailing slash, but the task's own arguments are not rewritten."""
+    http.expect(listing(server_node()))
+    context = make_context(MODULE_SPEC, dict(name="mesh-1", rpc_url="http://mesh-1.example.com:7777/"))
+
+    assert execute(run, context)["changed"] is False
+    assert context.params["rpc_url"] == "http://mesh-1.example.com:7777/"
+    http.assert_done()
