@@ -21,7 +21,6 @@ from time import monotonic
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, invalid_option
 
 
-
 def wait_argument_spec(wait_timeout, poll_interval):
     """``wait``, ``wait_timeout`` and ``poll_interval``, with the defaults that suit what is waited for."""
     return dict(

@@ -580,8 +580,8 @@ def test_mesh_migration_jobs(api):
     api.call("POST", MIGRATION + "/mesh", body=body, status=503)
     advance(api, 2)
     assert api.call("GET", MIGRATION + "/mesh/summary", status=200)["jobId"] == job["id"]
-    repos = api.call("GET", MIGRATION + "/mesh/repos", query={"migrationId": str(job["id"]), "projectKey": "PRJ", "state": ["MIGRATED", "QUEUED"],
-                                                           "start": 0, "limit": 1000}, status=200)
+    query = {"migrationId": str(job["id"]), "projectKey": "PRJ", "state": ["MIGRATED", "QUEUED"], "start": 0, "limit": 1000}
+    repos = api.call("GET", MIGRATION + "/mesh/repos", query=query, status=200)
     assert [entry["migrationState"] for entry in repos["values"]] == ["MIGRATED", "QUEUED"]
     api.call("GET", MIGRATION + "/mesh/repos", query={"remote": "true", "name": "app"}, status=200)
     api.call("GET", MIGRATION + "/mesh/repos", query={"state": "LOST"}, status=400)

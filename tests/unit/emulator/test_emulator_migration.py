@@ -167,8 +167,10 @@ def test_an_import_reads_an_archive_an_export_wrote(api, client, repos, clock):
     clock(6)
     assert api.get(f"{IMPORTS}/{job['id']}").json["state"] == "COMPLETED"
     warnings = api.get(f"{IMPORTS}/{job['id']}/messages", query_string={"severity": "WARN"}).json["values"]
-    assert [m["text"] for m in warnings] == ["Repository ALPHA/one already exists; it was not imported",
-                                            "Repository ALPHA/two already exists; it was not imported"]
+    assert [m["text"] for m in warnings] == [
+        "Repository ALPHA/one already exists; it was not imported",
+        "Repository ALPHA/two already exists; it was not imported",
+    ]
     both = api.get(f"{IMPORTS}/{job['id']}/messages", query_string=[("severity", "WARN"), ("severity", "ERROR")]).json["values"]
     assert len(both) == 2
     assert "three" in [repo["slug"] for project in client.get("/_emulator/state").json["projects"] for repo in project["repos"]]
@@ -241,8 +243,10 @@ def test_a_mesh_migration_fails_when_its_nodes_go_away(api, client, repos, clock
     failed = api.get(f"{MESH}/{job['id']}").json
     assert failed["state"] == "FAILED"
     errors = api.get(f"{MESH}/{job['id']}/messages", query_string={"severity": "ERROR"}).json["values"]
-    assert [m["text"] for m in errors] == ["Repository ALPHA/one could not be migrated: no Mesh node is available",
-                                          "Mesh migration failed for 1 of 1 repositories"]
+    assert [m["text"] for m in errors] == [
+        "Repository ALPHA/one could not be migrated: no Mesh node is available",
+        "Mesh migration failed for 1 of 1 repositories",
+    ]
 
 
 @pytest.mark.parametrize("body", [{"projectIds": [99]}, {"repositoryIds": ["1"]}, {"all": "yes"},

@@ -102,7 +102,7 @@ def _export_selection(ctx, body):
         key, slug = selector["projectKey"], selector["slug"]
         if key == "*":
             if slug != "*":
-                raise bad_request("A selector for every project must select every repository: {\"projectKey\": \"*\", \"slug\": \"*\"}.",
+                raise bad_request('A selector for every project must select every repository: projectKey "*" with slug "*".',
                                   "repositoriesRequest.includes")
             projects = state.sorted_projects()
         else:
@@ -210,7 +210,7 @@ def _bandwidth(body):
     if limit is None:
         return None
     if not isinstance(limit, dict) or (limit.get("present") and not (isinstance(limit.get("asLong"), int) and limit["asLong"] > 0)):
-        raise bad_request("maxBytesPerSecond must be {\"asLong\": <bytes per second, above 0>, \"present\": true}.", "maxBytesPerSecond")
+        raise bad_request("maxBytesPerSecond must hold asLong, the bytes per second (above 0), and present true.", "maxBytesPerSecond")
     return limit["asLong"] if limit.get("present") else None
 
 
