@@ -286,7 +286,8 @@ class BitbucketClient:
 
     # -- single requests -------------------------------------------------------------
 
-    def request(self, method, path, params=None, json=None, missing_ok=False, idempotent=None, headers=None, retry_statuses=(), files=None):
+    def request(self, method, path, params=None, json=None, missing_ok=False, idempotent=None, headers=None, retry_statuses=(), files=None,
+                read_only=False):
         """Send one request (with retries) and return a :class:`Response`.
 
         ``missing_ok``: a 404 returns ``None`` instead of raising, for callers to whom
@@ -300,10 +301,13 @@ class BitbucketClient:
         value is a text (a plain form field) or ``(file name, text, content type)`` (a file part).
         The XSRF header goes with it (API-MAP 1.3). The parts are bytes, so a retry after a 429 sends
         them again unchanged; a POST is still not repeated after a 5xx or a lost answer.
+
+        ``read_only``: a POST that changes nothing (the migration previews, seed 003): safe to
+        repeat, and not counted as a write.
         """
         method = method.upper()
         if idempotent is None:
-            idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+            idempotent = read_only or method in ("GET", "HEAD", "PUT", "DELETE")
         url = self.base_url + path
         # verify on every request, not only on the session: requests lets REQUESTS_CA_BUNDLE or
         # CURL_CA_BUNDLE in the environment win over Session.verify (psf/requests#3829), which would
@@ -382,13 +386,13 @@ class BitbucketClient:
                 self._sleep(delay)
                 continue
             self._trace(method, path, params, status, started, attempt, None)
-            return self._handle(method, path, raw, missing_ok, idempotent)
+            return self._handle(method, path, raw, missing_ok, read_only)
 
-    def _handle(self, method, path, raw, missing_ok, idempotent):
+    def _handle(self, method, path, raw, missing_ok, read_only=False):
         status = raw.status_code
         body = self._decode(raw)
         if 200 <= status < 300:
-            if method != "GET":
+            if method != "GET" and not read_only:
                 self.writes += 1
             return Response(status, raw.headers, body, text=self._text(raw))
         if status == 404 and missing_ok:
@@ -403,7 +407,7 @@ class BitbucketClient:
             path=path,
             status=status,
             server_message=server_message,
-            maybe_applied=status >= 500 and method != "GET",
+            maybe_applied=status >= 500 and method != "GET" and not read_only,
             body=body,
         )
 
@@ -456,12 +460,13 @@ class BitbucketClient:
         return None if response is None else response.body
 
     def get_text(self, path, params=None, missing_ok=False):
-        """The text of a GET that does not answer JSON (hook-script content), or ``None`` for a 404 when ``missing_ok``."""
+        """The text of a GET that does not answer JSON (hook-script content, the Mesh control-plane PEM), or
+        ``None`` for a 404 when ``missing_ok``. Bitbucket answers such a resource only to an ``Accept`` that allows it."""
         response = self.request("GET", path, params=params, missing_ok=missing_ok, headers=TEXT_ACCEPT)
         return None if response is None else response.text
 
-    def post(self, path, json=None, params=None, missing_ok=False, idempotent=None, files=None):
-        return self.request("POST", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent, files=files)
+    def post(self, path, json=None, params=None, missing_ok=False, idempotent=None, files=None, read_only=False):
+        return self.request("POST", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent, files=files, read_only=read_only)
 
     def put(self, path, json=None, params=None, missing_ok=False, idempotent=None, files=None):
         return self.request("PUT", path, params=params, json=json, missing_ok=missing_ok, idempotent=idempotent, files=files)
@@ -472,6 +477,10 @@ class BitbucketClient:
 
     def delete(self, path, params=None, missing_ok=False):
         return self.request("DELETE", path, params=params, missing_ok=missing_ok)
+
+    def pause(self, seconds):
+        """Wait between two polls of something Bitbucket does in the background (a job, a deletion)."""
+        self._sleep(seconds)
 
     def get_paged(self, path, params=None, missing_ok=False, limit=MAX_PAGE_LIMIT):
         """Every ``values`` item of a standard Bitbucket page (API-MAP 1.5).

@@ -23,6 +23,22 @@ def version_text(version):
     return ".".join(str(part) for part in version)
 
 
+def application_info(client):
+    """What the server says it is, from the run's one application-properties read (API-MAP 1.7, section 4 bitbucket_info).
+
+    ``version_info`` is the version as numbers, the one every gate compares; the other fields are
+    Bitbucket's own, as strings (``buildDate`` is epoch milliseconds in a string, seed 003).
+    """
+    properties = client.server_info()
+    return dict(
+        version=properties.get("version"),
+        version_info=list(client.server_version()),
+        build_number=properties.get("buildNumber"),
+        build_date=properties.get("buildDate"),
+        display_name=properties.get("displayName"),
+    )
+
+
 def supports(client, minimum):
     """Whether the server is ``minimum`` (a tuple such as ``(9, 5)``) or newer."""
     return client.server_version() >= tuple(minimum)

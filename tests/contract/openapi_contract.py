@@ -185,9 +185,20 @@ KNOWN_SPEC_DEFECTS = (
     SpecDefect(
         key="mesh-nodes-is-list",
         source="API-MAP section 7 row 7; 1.5",
-        reason="GET /api/latest/admin/git/mesh/nodes is declared as one RestMeshNode; it is a list (array or page).",
+        reason="GET /api/latest/admin/git/mesh/nodes is declared as one RestMeshNode; it is a list (array or page). "
+               "A client pages it with start/limit in case it is a page (API-MAP 1.5 'accept either'), so both are accepted.",
         operations=(("GET", "/api/latest/admin/git/mesh/nodes"),),
         list_of="RestMeshNode",
+        params=_PAGING_PARAMS,
+    ),
+    SpecDefect(
+        key="repository-labels-is-list",
+        source="API-MAP 1.8 ('several list endpoints are declared as returning a single object'); spec getAllLabelsForRepository",
+        reason="GET .../repos/{repositorySlug}/labels is declared as one RestLabel but described as 'Get all labels applied to "
+               "the given repository': a page (or an array) of RestLabel, paged with start/limit.",
+        operations=(("GET", _PROJECT + "/repos/{repositorySlug}/labels"),),
+        list_of="RestLabel",
+        params=_PAGING_PARAMS,
     ),
     SpecDefect(
         key="jit-users-is-list",

@@ -42,15 +42,17 @@ class ContractClient:
         self.client = client
         self.exchanges = []
 
-    def call(self, method, path, query=None, body=NO_BODY, auth=ADMIN, bearer=None, status=None, violation=None, form=None, headers=None):
+    def call(self, method, path, query=None, body=NO_BODY, auth=ADMIN, bearer=None, status=None, violation=None, form=None, headers=None,
+             accept="application/json"):
         """Send one request; fail on any contract violation (but ``violation``) and on a status other than ``status``.
 
         ``violation``: a substring (or several) of the request violations a deliberately wrong request must carry;
         each must be found, and the request may have no other violation.
         ``form``: a ``multipart/form-data`` body (``{field: text}``) instead of JSON, checked against the form's schema.
+        ``accept``: the Accept header (``text/plain`` for the few text answers).
         Returns the decoded JSON body (None when empty), or the text of a text answer.
         """
-        headers = dict({"Accept": "application/json"}, **(headers or {}))
+        headers = dict({"Accept": accept}, **(headers or {}))
         if bearer is not None:
             headers["Authorization"] = "Bearer " + bearer
         elif auth is not None:
@@ -1093,3 +1095,153 @@ def test_settings_requests_in_the_log_satisfy_the_contract(api, contract):
     # A recorded form is checked against the form's schema: a wrong field type is caught.
     wrong = dict(multipart, body={"name": 5, "type": "PRE", "content": "echo"})
     assert any("$.name" in str(v) for v in contract.check_record(wrong))
+
+
+# -- cluster, Mesh nodes, labels and migration jobs -----------------------------------------------------
+# seed 003 "cluster", "Mesh", "labels" and "migration"; the repository label endpoints of the 9.4 document.
+
+MESH_NODES = API + "/admin/git/mesh/nodes"
+MIGRATION = API + "/migration"
+
+
+def freeze_clock(api):
+    """Emulator time frozen: a job moves on only when the clock is advanced (``advance``)."""
+    assert api.client.post("/_emulator/clock", json={"freeze_at_ms": 1767225600000}).status_code == 200
+
+
+def advance(api, steps):
+    assert api.client.post("/_emulator/clock", json={"advance_ms": steps * 1000}).status_code == 200
+
+
+def test_cluster_information(api):
+    cluster = api.call("GET", API + "/admin/cluster", status=200)
+    assert cluster["localNode"]["local"] is True
+    make_user(api, "clara", password="clara-pw")
+    api.call("GET", API + "/admin/cluster", auth=("clara", "clara-pw"), status=401)
+
+
+def test_mesh_node_lifecycle(api):
+    freeze_clock(api)
+    node = api.call("POST", MESH_NODES, body={"name": "mesh-1", "rpcUrl": "http://mesh-1:7777", "availabilityZone": "zone-a"}, status=200)
+    api.call("POST", MESH_NODES, body={"name": "mesh-1", "rpcUrl": "http://mesh-9:7777"}, status=400)
+    api.call("POST", MESH_NODES, body={"name": "mesh-2", "rpcUrl": "http://mesh-2.invalid:7777"}, status=400)
+    api.call("POST", MESH_NODES, body={"name": 5, "rpcUrl": "http://mesh-2:7777"}, status=400, violation="$.name")
+    assert api.call("GET", MESH_NODES, status=200) == [node]
+    assert api.call("GET", MESH_NODES, query={"start": 0, "limit": 1000}, status=200) == [node]
+    api.call("GET", MESH_NODES + "/1", status=200)
+    api.call("GET", MESH_NODES + "/99", status=404)
+    updated = api.call("PUT", MESH_NODES + "/1", body={"name": "mesh-1", "rpcUrl": "http://mesh-1b:7777"}, status=200)
+    assert updated["rpcUrl"] == "http://mesh-1b:7777"
+    api.call("PUT", MESH_NODES + "/1", body={"rpcUrl": "not a url"}, status=400)
+
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    hosted = api.client.post("/_emulator/mesh", json={"node": "mesh-1", "repository_ids": [1]})
+    assert hosted.status_code == 200
+    api.call("DELETE", MESH_NODES + "/1", status=409)
+    api.call("DELETE", MESH_NODES + "/1", query={"force": "true"}, status=202)
+    assert api.call("GET", MESH_NODES + "/1", status=200)["state"] == "DELETING"
+    advance(api, 5)
+    api.call("GET", MESH_NODES + "/1", status=404)
+    api.call("DELETE", MESH_NODES + "/1", status=404)
+    api.call("DELETE", MESH_NODES + "/x1", status=404, violation="path parameter 'id'")
+
+
+def test_mesh_diagnostics_and_control_plane_key(api):
+    api.call("POST", MESH_NODES, body={"name": "mesh-1", "rpcUrl": "http://mesh-1:7777"}, status=200)
+    pem = api.call("GET", MESH_NODES.replace("/nodes", "/config/control-plane.pem"), accept="text/plain", status=200)
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----")
+    report = api.call("GET", MESH_NODES.replace("/nodes", "/diagnostics/connectivity"), status=200)
+    assert report["reports"][0]["summaries"][0]["summary"]["reachable"] is True
+
+
+def test_labels(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    labels = API + "/projects/PRJ/repos/app/labels"
+    assert api.call("POST", labels, body={"name": "team-a"}, status=200) == {"name": "team-a"}
+    api.call("POST", labels, body={"name": "team-a"}, status=400)
+    api.call("POST", labels, body={"name": "Team A"}, status=400)
+    api.call("POST", API + "/projects/PRJ/repos/nope/labels", body={"name": "team-a"}, status=404)
+    assert api.call("GET", labels, query={"start": 0, "limit": 1000}, status=200)["values"] == [{"name": "team-a"}]
+    assert [label["name"] for label in api.call("GET", API + "/labels", query={"prefix": "team", "limit": 10}, status=200)["values"]] == ["team-a"]
+    api.call("GET", API + "/labels/team-a", status=200)
+    api.call("GET", API + "/labels/nope", status=404)
+    labelled = api.call("GET", API + "/labels/team-a/labeled", query={"type": "REPOSITORY", "start": 0, "limit": 25}, status=200)
+    assert labelled["values"][0]["labelableType"] == "REPOSITORY"
+    api.call("GET", API + "/labels/team-a/labeled", query={"type": "PROJECT"}, status=400)
+    api.call("DELETE", labels + "/team-a", status=204)
+    api.call("GET", API + "/labels", auth=None, status=401)
+
+
+def test_export_and_import_jobs(api):
+    freeze_clock(api)
+    make_project(api, "PRJ", "Platform")
+    make_project(api, "WEB", "Web")
+    for key, slug in (("PRJ", "app"), ("PRJ", "lib"), ("WEB", "site")):
+        add_repository(api, key, slug)
+    body = {"exportLocation": "nightly", "repositoriesRequest": {"includes": [{"projectKey": "PRJ", "slug": "*"}, {"projectKey": "WEB", "slug": "*"}]}}
+    preview = api.call("POST", MIGRATION + "/exports/preview", body=body, status=200)
+    assert [scope["type"] for scope in preview["scopes"]] == ["PROJECT", "REPOSITORY", "REPOSITORY", "PROJECT", "REPOSITORY"]
+    api.call("POST", MIGRATION + "/exports/preview", body={"repositoriesRequest": {}}, status=400, violation="'includes' is a required property")
+    job = api.call("POST", MIGRATION + "/exports", body=body, status=200)
+    second = api.call("POST", MIGRATION + "/exports", body=body, status=200)
+    api.call("POST", MIGRATION + "/exports", body=body, status=503)
+    api.call("POST", MIGRATION + "/exports/%s/cancel" % second["id"], status=204)
+    api.call("POST", MIGRATION + "/exports/%s/cancel" % second["id"], status=409)
+    advance(api, 6)
+    done = api.call("GET", MIGRATION + "/exports/%s" % job["id"], status=200)
+    assert done["state"] == "COMPLETED"
+    api.call("GET", MIGRATION + "/exports/999", status=404)
+    api.call("POST", MIGRATION + "/exports/999/cancel", status=404)
+    messages = api.call("GET", MIGRATION + "/exports/%s/messages" % job["id"], query={"severity": ["INFO", "WARN"], "start": 0, "limit": 1000}, status=200)
+    assert messages["values"][-1]["text"].startswith("Export completed")
+    api.call("GET", MIGRATION + "/exports/999/messages", status=404)
+
+    imported = api.call("POST", MIGRATION + "/imports", body={"archivePath": "Bitbucket_export_%s.tar" % job["id"]}, status=200)
+    api.call("POST", MIGRATION + "/imports", body={"archivePath": "Bitbucket_export_%s.tar" % job["id"]}, status=503)
+    api.call("POST", MIGRATION + "/imports", body={"archivePath": "../elsewhere.tar"}, status=400)
+    api.call("GET", MIGRATION + "/imports/%s" % imported["id"], status=200)
+    api.call("POST", MIGRATION + "/imports/%s/cancel" % imported["id"], status=204)
+    advance(api, 1)
+    assert api.call("GET", MIGRATION + "/imports/%s" % imported["id"], status=200)["state"] == "CANCELED"
+    api.call("POST", MIGRATION + "/imports/%s/cancel" % imported["id"], status=409)
+    api.call("GET", MIGRATION + "/imports/%s/messages" % imported["id"], query={"subject": "job"}, status=200)
+    api.call("GET", MIGRATION + "/imports/999", status=404)
+    make_user(api, "ivy", password="ivy-pw")
+    api.call("POST", MIGRATION + "/exports", body=body, auth=("ivy", "ivy-pw"), status=401)
+
+
+def test_mesh_migration_jobs(api):
+    freeze_clock(api)
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    add_repository(api, "PRJ", "lib")
+    api.call("POST", MIGRATION + "/mesh", body={"all": True}, status=400)  # no Mesh node yet
+    api.call("POST", MESH_NODES, body={"name": "mesh-1", "rpcUrl": "http://mesh-1:7777"}, status=200)
+    body = {"all": False, "projectIds": [1], "repositoryIds": [], "maxBytesPerSecond": {"asLong": 1048576, "present": True}}
+    preview = api.call("POST", MIGRATION + "/mesh/preview", body=body, status=200)
+    assert [repo["slug"] for repo in preview["repositories"]] == ["app", "lib"]
+    api.call("POST", MIGRATION + "/mesh/preview", body={"projectIds": ["one"]}, status=400, violation="$.projectIds[0]")
+    api.call("GET", MIGRATION + "/mesh/summary", status=404)
+    job = api.call("POST", MIGRATION + "/mesh", body=body, status=200)
+    api.call("POST", MIGRATION + "/mesh", body=body, status=503)
+    advance(api, 2)
+    assert api.call("GET", MIGRATION + "/mesh/summary", status=200)["jobId"] == job["id"]
+    query = {"migrationId": str(job["id"]), "projectKey": "PRJ", "state": ["MIGRATED", "QUEUED"], "start": 0, "limit": 1000}
+    repos = api.call("GET", MIGRATION + "/mesh/repos", query=query, status=200)
+    assert [entry["migrationState"] for entry in repos["values"]] == ["MIGRATED", "QUEUED"]
+    api.call("GET", MIGRATION + "/mesh/repos", query={"remote": "true", "name": "app"}, status=200)
+    api.call("GET", MIGRATION + "/mesh/repos", query={"state": "LOST"}, status=400)
+    api.call("GET", MIGRATION + "/mesh/repos", query={"migrationId": "999"}, status=404)
+    api.call("GET", MIGRATION + "/mesh/%s" % job["id"], status=200)
+    api.call("GET", MIGRATION + "/mesh/%s/summary" % job["id"], status=200)
+    api.call("POST", MIGRATION + "/mesh/%s/cancel" % job["id"], status=204)
+    advance(api, 1)
+    api.call("POST", MIGRATION + "/mesh/%s/cancel" % job["id"], status=409)
+    summaries = api.call("GET", MIGRATION + "/mesh/summaries", query={"start": 0, "limit": 25}, status=200)
+    assert summaries["values"][0]["state"] == "CANCELED"
+    api.call("GET", MIGRATION + "/mesh/%s/messages" % job["id"], query={"severity": "INFO"}, status=200)
+    api.call("GET", MIGRATION + "/mesh/999", status=404)
+    api.call("GET", MIGRATION + "/mesh/999/summary", status=404)
+    api.call("GET", MIGRATION + "/mesh/999/messages", status=404)

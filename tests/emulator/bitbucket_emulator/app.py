@@ -41,7 +41,7 @@ from .permissions import LICENSED_RANK, Principal, user_global_rank
 from .routes import ROUTES
 from .routes import basic_auth
 from .state import State, hash_secret
-from .web import DEFAULT_MAX_PAGE_LIMIT, MULTIPART, RequestContext, TextBody, form_fields, parse_json, parse_version
+from .web import DEFAULT_MAX_PAGE_LIMIT, MULTIPART, PlainText, RequestContext, form_fields, parse_json, parse_version
 
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 # The release whose OpenAPI document the project validates against (../shared/api-docs).
@@ -73,8 +73,8 @@ def _werkzeug_rule(template):
 def _json_response(status, body, headers=None):
     if body is None:
         response = Response(status=status)
-    elif isinstance(body, TextBody):
-        response = Response(str(body), status=status, content_type=body.content_type)
+    elif isinstance(body, PlainText):
+        response = Response(body.text, status=status, content_type=body.content_type)
     else:
         response = Response(json.dumps(body), status=status, content_type=JSON_CONTENT_TYPE)
     for name, value in (headers or {}).items():
@@ -163,8 +163,11 @@ class EmulatorApp:
             self.counters["total"] += 1
             by_method = self.counters["by_method"]
             by_method[method] = by_method.get(method, 0) + 1
-            if method in WRITE_METHODS:
+            if method in WRITE_METHODS and not self._is_read_only(method, path):
                 self.counters["writes"] += 1
+            self.state.tick()
+            # Jobs and Mesh node deletions catch up with the emulator's time before anything reads or changes the state.
+            self.state.advance_jobs()
             delay_ms = self.base_latency_ms + self.faults.latency_ms(method, paths)
             early = self.faults.take_early_answer(method, paths)
         if delay_ms:
@@ -178,6 +181,14 @@ class EmulatorApp:
         response = _json_response(status, body, headers)
         self._log(seq, request, status, body, principal, started)
         return response
+
+    def _is_read_only(self, method, path):
+        """Whether the route of a request changes nothing (``Route.read_only``: the migration previews)."""
+        try:
+            endpoint, _args = self.url_map.bind("emulator", path_info=path, url_scheme="http").match(method=method)
+        except (NotFound, MethodNotAllowed):
+            return False
+        return self._handlers[endpoint].read_only
 
     def _dispatch(self, request, method, path, paths):
         """Route, authenticate and run one request. Returns (status, headers, body, principal)."""
@@ -210,7 +221,7 @@ class EmulatorApp:
             except Exception as exc:  # pylint: disable=broad-exception-caught  # an emulator bug must reach the test as a logged 500
                 _LOGGER.exception("handler for %s %s failed", method, request.path)
                 return 500, {}, error_body(f"Emulator error: {exc!r}", SERVICE_EXCEPTION), principal
-            if 200 <= status < 300:
+            if 200 <= status < 300 and not route.read_only:
                 failed = self.faults.take_write_then_fail(method, paths)
                 if failed is not None:
                     # The change has landed; only the answer is lost (DESIGN "write-then-fail").
@@ -298,8 +309,8 @@ class EmulatorApp:
             "content_type": request.content_type or None,
             "body": request_body,
             "status": status,
-            "response": str(body) if isinstance(body, TextBody) else body,
-            "response_content_type": (body.content_type if isinstance(body, TextBody) else JSON_CONTENT_TYPE) if body is not None else None,
+            "response": body.text if isinstance(body, PlainText) else body,
+            "response_content_type": body.content_type if isinstance(body, PlainText) else (JSON_CONTENT_TYPE if body is not None else None),
             "auth": principal.label if principal is not None else None,
             # Who sent it: seed_coverage.py counts the collection's own requests by this, not the tests' set-up calls.
             "user_agent": request.headers.get("User-Agent"),

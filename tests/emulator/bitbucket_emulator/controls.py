@@ -18,10 +18,19 @@ GET      /_emulator/counters                ``{"total", "by_method", "writes"}``
 GET      /_emulator/faults                  active faults.
 POST     /_emulator/faults                  add faults (see faults.py for the document).
 DELETE   /_emulator/faults                  remove every fault.
-GET      /_emulator/clock                   ``{"now": ms, "offset_ms": ms}``.
+GET      /_emulator/clock                   ``{"now": ms, "offset_ms": ms, "frozen": bool,
+                                            "frozen_at_ms": ms|null, "tick_ms": N}``.
 POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the clock (token expiry);
-                                            ``{"freeze_at_ms": T}`` stops it at T (rate-limit
-                                            buckets and reject times stand still), ``null`` thaws it.
+                                            ``{"freeze_at_ms": ms|null}`` stops it at an instant (or
+                                            lets it follow the wall clock again); ``{"tick_ms": N}``
+                                            moves it on by N ms at every REST request. Combinable;
+                                            migration jobs and Mesh node deletions follow it.
+GET      /_emulator/cluster                 the cluster nodes.
+POST     /_emulator/cluster                 ``{"name", "address"[, "port"]}`` adds a (non-local) node.
+DELETE   /_emulator/cluster                 back to the local node alone.
+POST     /_emulator/mesh                    ``{"node": NAME[, "offline": BOOL][, "repository_ids": [..]]}``
+                                            takes a Mesh node offline or online, or makes it host
+                                            those repositories.
 POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
                                             repository record (no repository REST API yet).
 DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
@@ -63,6 +72,7 @@ import json
 from werkzeug.wrappers import Response
 
 from . import ssh_control
+from .cluster import DEFAULT_CLUSTER_PORT, ClusterNode
 from . import license_codec
 from . import auth_controls
 from .faults import FaultError
@@ -98,6 +108,9 @@ def handle(app, request):
     handler = _HANDLERS.get(name)
     if handler is None:
         return _error(404, f"unknown control endpoint /_emulator/{name}")
+    with app.lock:
+        # A control that changes the state (a repository removed, a node taken offline) comes after the job steps already due.
+        app.state.advance_jobs()
     return handler(app, request, method, parts[1:])
 
 
@@ -204,6 +217,10 @@ def _faults(app, request, method, rest):
     return _error(405, "use GET, POST or DELETE /_emulator/faults")
 
 
+def _is_int(value, minimum=None):
+    return not isinstance(value, bool) and isinstance(value, int) and (minimum is None or value >= minimum)
+
+
 def _clock(app, request, method, rest):
     if rest:
         return _error(404, "unknown control endpoint")
@@ -211,24 +228,28 @@ def _clock(app, request, method, rest):
         body, error = _body(request)
         if error:
             return error
-        if not isinstance(body, dict) or not body or set(body) - {"advance_ms", "freeze_at_ms"}:
-            return _error(400, "the body must be {\"advance_ms\": <integer>} and/or {\"freeze_at_ms\": <epoch ms>|null}")
-        advance = body.get("advance_ms", 0)
-        if isinstance(advance, bool) or not isinstance(advance, int):
+        if not isinstance(body, dict) or not body or set(body) - {"advance_ms", "freeze_at_ms", "tick_ms"}:
+            return _error(400, "the body must be {\"advance_ms\": <integer>}, {\"freeze_at_ms\": <epoch ms>|null} and/or {\"tick_ms\": <integer>}")
+        if "advance_ms" in body and not _is_int(body["advance_ms"]):
             return _error(400, "the body must be {\"advance_ms\": <integer>}")
-        frozen = body.get("freeze_at_ms")
-        if "freeze_at_ms" in body and frozen is not None and (isinstance(frozen, bool) or not isinstance(frozen, int) or frozen < 0):
-            return _error(400, "freeze_at_ms must be epoch milliseconds, or null to let the clock run again")
+        if "freeze_at_ms" in body and body["freeze_at_ms"] is not None and not _is_int(body["freeze_at_ms"], 0):
+            return _error(400, "freeze_at_ms must be epoch milliseconds, or null to follow the wall clock again")
+        if "tick_ms" in body and not _is_int(body["tick_ms"], 0):
+            return _error(400, "tick_ms must be an integer >= 0")
         with app.lock:
             if "freeze_at_ms" in body:
                 # Freezing (or thawing) starts from no offset: the clock then reads exactly freeze_at_ms.
-                app.state.frozen_at_ms = frozen
+                app.state.clock_frozen_at_ms = body["freeze_at_ms"]
                 app.state.clock_offset_ms = 0
-            app.state.clock_offset_ms += advance
+            if "tick_ms" in body:
+                app.state.clock_tick_ms = body["tick_ms"]
+            app.state.clock_offset_ms += body.get("advance_ms", 0)
     elif method != "GET":
         return _error(405, "use GET or POST /_emulator/clock")
     with app.lock:
-        return _reply(200, {"now": app.state.now_ms(), "offset_ms": app.state.clock_offset_ms, "frozen": app.state.frozen_at_ms is not None})
+        state = app.state
+        return _reply(200, {"now": state.now_ms(), "offset_ms": state.clock_offset_ms, "frozen": state.clock_frozen_at_ms is not None,
+                            "frozen_at_ms": state.clock_frozen_at_ms, "tick_ms": state.clock_tick_ms})
 
 
 def _repos(app, request, method, rest):
@@ -371,7 +392,67 @@ def _features(app, request, method, rest):
         return _reply(200, {HOOK_SCRIPTS_FEATURE: hook_scripts_enabled(app)})
 
 
+def _cluster(app, request, method, rest):
+    state = app.state
+    if rest:
+        return _error(404, "unknown control endpoint")
+    if method == "POST":
+        body, error = _body(request)
+        if error:
+            return error
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not isinstance(body.get("address"), str):
+            return _error(400, "the body must be {\"name\": NAME, \"address\": HOST[, \"port\": PORT]}")
+        port = body.get("port", DEFAULT_CLUSTER_PORT)
+        if not _is_int(port, 1):
+            return _error(400, "port must be a positive integer")
+        with app.lock:
+            if any(node.name == body["name"] for node in state.cluster_nodes):
+                return _error(409, f"cluster node {body['name']} already exists")
+            state.cluster_nodes.append(ClusterNode(id=state.new_cluster_node_id(), name=body["name"], address=body["address"], port=port))
+    elif method == "DELETE":
+        with app.lock:
+            state.cluster_nodes = [node for node in state.cluster_nodes if node.local]
+        return _reply(204)
+    elif method != "GET":
+        return _error(405, "use GET, POST or DELETE /_emulator/cluster")
+    with app.lock:
+        return _reply(200, {"nodes": [node.to_rest(app.version_string) for node in state.cluster_nodes]})
+
+
+def _mesh(app, request, method, rest):
+    state = app.state
+    if method != "POST" or rest:
+        return _error(405, "use POST /_emulator/mesh")
+    body, error = _body(request)
+    if error:
+        return error
+    usage = "the body must be {\"node\": NAME[, \"offline\": BOOL][, \"repository_ids\": [ID, ...]]}"
+    if not isinstance(body, dict) or not isinstance(body.get("node"), str) or set(body) - {"node", "offline", "repository_ids"}:
+        return _error(400, usage)
+    offline = body.get("offline")
+    repository_ids = body.get("repository_ids")
+    if offline is not None and not isinstance(offline, bool):
+        return _error(400, usage)
+    if repository_ids is not None and not (isinstance(repository_ids, list) and all(_is_int(item, 1) for item in repository_ids)):
+        return _error(400, usage)
+    with app.lock:
+        node = next((node for node in state.mesh_nodes.values() if node.name == body["node"]), None)
+        if node is None:
+            return _error(404, f"no Mesh node named {body['node']}")
+        missing = [repo_id for repo_id in repository_ids or () if state.find_repository_by_id(repo_id)[1] is None]
+        if missing:
+            return _error(404, f"no repository with id {missing[0]}")
+        if offline is not None:
+            if offline and not node.offline:
+                node.last_seen = state.now_ms()
+            node.offline = offline
+        node.repo_ids.update(repository_ids or ())
+        return _reply(200, {**node.to_rest(state.now_ms()), "repository_ids": sorted(node.repo_ids)})
+
+
 _HANDLERS = {
+    "cluster": _cluster,
+    "mesh": _mesh,
     "reset": _reset,
     "settings": _settings,
     "state": _state,

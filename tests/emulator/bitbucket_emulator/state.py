@@ -18,6 +18,9 @@ from .settings_state import SettingsState
 from .sshkeys import KeyStore, SshSettings, host_key_blob
 from . import system_settings
 from .auth_state import AuthState
+from .cluster import node_id, seeded_cluster
+from .jobs import advance as advance_job
+from .mesh import DELETE_MS
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
@@ -183,9 +186,21 @@ class State:
         self.ssh = KeyStore(settings=SshSettings(host_key_blob(self._seed)))
         # The administrator's maximum expiry of HTTP access tokens, in days (seed 002; API-MAP 3.6).
         self.token_max_expiry_days = None
-        self.frozen_at_ms = None
         # IdPs, SSO, basic-auth blocking, TOTP enrollments, JIT-provisioned users (API-MAP 3.9 to 3.12).
         self.auth = AuthState()
+        # /_emulator/clock: a frozen clock stands at this epoch ms instead of following the wall clock,
+        # and every REST request moves the clock on by tick_ms; tests use both to make time reproducible.
+        self.clock_frozen_at_ms = None
+        self.clock_tick_ms = 0
+        self._cluster_rng, self.cluster_nodes = seeded_cluster(self._seed)  # cluster.py
+        self.mesh_nodes = {}          # id -> mesh.MeshNode
+        self.jobs = {}                # id -> jobs.MigrationJob (exports, imports and Mesh migrations)
+        self.migration_archives = {}  # archive file name -> the jobs.JobItem list an export wrote into it
+        self.labels = set()           # label names: global objects that outlive their last use (API-MAP 3.2)
+        self.repo_labels = {}         # repository id -> set of label names applied to it
+        self._next_mesh_node_id = 1
+        self._next_job_id = 1
+        self._next_job_message_id = 1
         self._next_user_id = 1
         self._next_project_id = 1
         self._next_repo_id = 1
@@ -211,14 +226,19 @@ class State:
         admin.global_permission = "SYS_ADMIN"
         admin.groups.add(DEFAULT_GROUP)
 
-    def now_ms(self):
-        """Current epoch milliseconds, shifted by the test clock offset (/_emulator/clock).
+    @property
+    def seed(self):
+        """The seed of the generators (token ids, cluster node ids, the control-plane key)."""
+        return self._seed
 
-        A frozen clock (``frozen_at_ms``) stands still at that instant, plus any offset, so that the
-        dates the emulator stamps (rate-limit rejects) are the same in every run of a test.
-        """
-        base = self.frozen_at_ms if self.frozen_at_ms is not None else int(time.time() * 1000)
+    def now_ms(self):
+        """Current epoch milliseconds, shifted by the test clock offset (/_emulator/clock)."""
+        base = self.clock_frozen_at_ms if self.clock_frozen_at_ms is not None else int(time.time() * 1000)
         return base + self.clock_offset_ms
+
+    def tick(self):
+        """One REST request's worth of emulator time (``tick_ms`` of /_emulator/clock, 0 by default)."""
+        self.clock_offset_ms += self.clock_tick_ms
 
     # -- users -----------------------------------------------------------
 
@@ -387,6 +407,44 @@ class State:
         if token.owner_kind != "user":
             self.users.pop(token.user_id, None)
 
+    # -- cluster, Mesh nodes, migration jobs, labels ---------------------
+
+    def local_cluster_node(self):
+        return next(node for node in self.cluster_nodes if node.local)
+
+    def new_cluster_node_id(self):
+        return node_id(self._cluster_rng)
+
+    def sorted_mesh_nodes(self):
+        return sorted(self.mesh_nodes.values(), key=lambda node: int(node.id))
+
+    def new_mesh_node_id(self):
+        new_id = str(self._next_mesh_node_id)
+        self._next_mesh_node_id += 1
+        return new_id
+
+    def new_job_id(self):
+        job_id = self._next_job_id
+        self._next_job_id += 1
+        return job_id
+
+    def next_job_message_id(self):
+        message_id = self._next_job_message_id
+        self._next_job_message_id += 1
+        return message_id
+
+    def advance_jobs(self):
+        """Bring every migration job and every Mesh node deletion up to the emulator's now."""
+        now = self.now_ms()
+        for job in sorted(self.jobs.values(), key=lambda job: job.id):
+            advance_job(self, job, now)
+        for node in list(self.mesh_nodes.values()):
+            if node.deleting_since is not None and now >= node.deleting_since + DELETE_MS:
+                del self.mesh_nodes[node.id]
+
+    def labels_of(self, repo_id):
+        return sorted(self.repo_labels.get(repo_id, ()))
+
     # -- dump ------------------------------------------------------------
 
     def dump(self):
@@ -461,7 +519,22 @@ class State:
             "licensed_user_limit": self.licensed_user_limit,
             **self.ssh.dump(self),
             "token_policy": {"max_expiry_days": self.token_max_expiry_days},
-            "frozen_at_ms": self.frozen_at_ms,
             "system": system_settings.dump(self),
             "auth": self.auth.dump(self.users),
+            "clock_frozen_at_ms": self.clock_frozen_at_ms,
+            "clock_tick_ms": self.clock_tick_ms,
+            "cluster_nodes": [{"id": node.id, "name": node.name, "address": node.address, "port": node.port, "local": node.local}
+                              for node in self.cluster_nodes],
+            "mesh_nodes": [
+                {"id": node.id, "name": node.name, "rpc_url": node.rpc_url, "availability_zone": node.availability_zone, "state": node.state,
+                 "repository_ids": sorted(node.repo_ids)}
+                for node in self.sorted_mesh_nodes()
+            ],
+            "migration_jobs": [
+                {"id": job.id, "kind": job.kind, "state": job.state, "done": job.done,
+                 "repositories": [f"{item.project_key}/{item.slug}" for item in job.items], "archive": job.archive}
+                for job in sorted(self.jobs.values(), key=lambda job: job.id)
+            ],
+            "labels": sorted(self.labels),
+            "repository_labels": {str(repo_id): sorted(names) for repo_id, names in sorted(self.repo_labels.items()) if names},
         }

@@ -20,6 +20,8 @@ class Route:
     ``public``: no authentication needed (spec getApplicationProperties).
     ``token_forbidden``: refused when the caller authenticated with an HTTP access token
     (API-MAP 1.2: a token cannot create tokens or change user accounts).
+    ``read_only``: a POST that changes nothing (the migration previews, seed 003: they only "enumerate"
+    what a job would select): not counted as a write, and never answered by a write-then-fail fault.
     """
 
     method: str
@@ -27,6 +29,16 @@ class Route:
     handler: Callable
     public: bool = False
     token_forbidden: bool = False
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class PlainText:
+    """A handler's answer that is text, not JSON, sent as it is (spec getControlPlanePublicKey, and the
+    "read" of hook-script content, answer text/plain)."""
+
+    text: str
+    content_type: str = "text/plain;charset=UTF-8"
 
 
 def parse_version(text):
@@ -39,12 +51,6 @@ def parse_version(text):
 
 
 MULTIPART = "multipart/form-data"
-
-
-class TextBody(str):
-    """A handler's answer that is not JSON, sent as it is with this content type (spec "read" of hook scripts)."""
-
-    content_type = "text/plain;charset=UTF-8"
 
 
 _FORM_CACHE = "bitbucket_emulator.form"

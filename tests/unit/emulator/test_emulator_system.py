@@ -440,7 +440,7 @@ def test_the_history_orders(api, client):
 
 def test_the_clock_control_freezes_and_thaws(client):
     frozen = client.post("/_emulator/clock", json={"freeze_at_ms": 1000}).json
-    assert frozen == {"now": 1000, "offset_ms": 0, "frozen": True}
+    assert frozen == {"now": 1000, "offset_ms": 0, "frozen": True, "frozen_at_ms": 1000, "tick_ms": 0}
     assert client.post("/_emulator/clock", json={"advance_ms": 5}).json["now"] == 1005
     thawed = client.post("/_emulator/clock", json={"freeze_at_ms": None}).json
     assert thawed["frozen"] is False

@@ -6,6 +6,7 @@ from . import access_keys, access_tokens, authconfig, banner, basic_auth, defaul
 from . import loggers, mail_server, project_permissions, projects, rate_limits, repository_permissions, repository_policies
 from . import ssh_keys, system, token_policy, tsv, user_settings, users
 from . import auto_settings, hook_scripts, hooks, pull_request_settings
+from . import cluster, labels, mesh, migration
 
 ROUTES = (
     system.ROUTES
@@ -34,4 +35,8 @@ ROUTES = (
     + hook_scripts.ROUTES
     + auto_settings.ROUTES
     + pull_request_settings.ROUTES
+    + cluster.ROUTES
+    + mesh.ROUTES
+    + labels.ROUTES
+    + migration.ROUTES
 )

@@ -24,7 +24,7 @@ from ..errors import (
 )
 from ..permissions import require_global
 from ..settings_state import HOOK_SCRIPTS_DEFAULT_OFF_SINCE, HOOK_SCRIPTS_FEATURE, HookScript
-from ..web import MULTIPART, Route, TextBody, empty, form_fields
+from ..web import MULTIPART, PlainText, Route, empty, form_fields
 from .scopes import at_project, at_repository, rest_scope
 
 # spec RestHookScript.pluginKey is "set by the server": scripts made through REST belong to the REST API's plugin.
@@ -164,7 +164,7 @@ def script_content(ctx, script_id):
     # spec "read": the content as application/octet-stream or text/plain.
     _require_feature(ctx)
     require_global(ctx.state, ctx.principal, "SYS_ADMIN")
-    return 200, TextBody(_load_script(ctx, script_id).content)
+    return 200, PlainText(_load_script(ctx, script_id).content)
 
 
 # -- configurations ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._version import (
+    application_info,
     check_options_kept,
     explain_missing_endpoint,
     explain_refused_options,
@@ -87,3 +88,17 @@ def test_a_refusal_and_a_silent_drop_are_explained_with_the_version(http, make_c
         check_options_kept(client, ["a", "b"], {"a": True}, {"a": True, "b": "x"})
     assert caught.value.msg == "Bitbucket 9.5.0 took the change but ignored b: this version does not support it"
     assert caught.value.details["ignored_options"] == ["b"]
+
+
+def test_application_info_comes_from_the_same_cached_read_as_the_gates(http, make_client):
+    http.expect(Call("GET", PROPERTIES, body={"version": "9.4.2-rc1", "buildNumber": "9004002", "buildDate": "1705449600000", "displayName": "Corp"}))
+    client = make_client()
+    assert application_info(client) == {
+        "version": "9.4.2-rc1",
+        "version_info": [9, 4, 2],
+        "build_number": "9004002",
+        "build_date": "1705449600000",
+        "display_name": "Corp",
+    }
+    assert supports(client, (9, 4, 2))  # no second read
+    http.assert_done()

@@ -114,7 +114,7 @@ def set_up(app):
     automation.global_permission = "SYS_ADMIN"
     lost = state.add_user("vvvv-lost-phone", "Lost Phone", "l@example.com", "x")
     lost.global_permission = "LICENSED_USER"
-    state.frozen_at_ms = FROZEN_AT
+    state.clock_frozen_at_ms = FROZEN_AT
     secret = totp.new_secret(state.auth.rng)
     from bitbucket_emulator.auth_state import TotpEnrollment
 
