@@ -37,7 +37,7 @@ class ContractClient:
         self.client = client
         self.exchanges = []
 
-    def call(self, method, path, query=None, body=NO_BODY, auth=ADMIN, bearer=None, status=None, violation=None):
+    def call(self, method, path, query=None, body=NO_BODY, auth=ADMIN, bearer=None, status=None, violation=None, content_type="application/json"):
         """Send one request; fail on any contract violation (but ``violation``) and on a status other than ``status``.
 
         ``violation``: a substring (or several) of the request violations a deliberately wrong request must carry;
@@ -50,10 +50,11 @@ class ContractClient:
         elif auth is not None:
             headers["Authorization"] = basic(*auth)
         kwargs = {"method": method, "query_string": query, "headers": headers}
-        content_type = None
         if body is not NO_BODY:
-            kwargs["json"] = body
-            content_type = "application/json"
+            kwargs["data"] = json.dumps(body)
+            kwargs["content_type"] = content_type
+        else:
+            content_type = None
         response = self.client.open(path, **kwargs)
         text = response.get_data(as_text=True)
         try:
@@ -98,10 +99,15 @@ def make_project(api, key="PRJ", name="Platform"):
     return api.call("POST", API + "/projects", body={"key": key, "name": name, "description": "Onboarded by Ansible"}, status=201)
 
 
-def add_repository(api, project, slug):
-    """Repository records come from the emulator's control API (no repository REST API is needed here)."""
-    answer = api.client.post("/_emulator/repos", json={"project": project, "slug": slug})
-    assert answer.status_code == 201, answer.get_data(as_text=True)
+def add_repository(api, project, name):
+    """A repository made through the REST API (its slug is derived from ``name``)."""
+    return api.call("POST", API + "/projects/%s/repos" % project, body={"name": name, "scmId": "git"}, status=201)
+
+
+def advance_clock(api, ms):
+    """Emulator time moves on: a repository's initialisation or scheduled deletion completes."""
+    answer = api.client.post("/_emulator/clock", json={"advance_ms": ms})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
 
 
 # -- instance -----------------------------------------------------------------------------------
@@ -242,7 +248,9 @@ def test_project_lifecycle(api):
 
     add_repository(api, "PLAT", "app")
     api.call("DELETE", API + "/projects/PLAT", status=409)
-    api.client.delete("/_emulator/repos/PLAT/app")
+    api.call("DELETE", API + "/projects/PLAT/repos/app", status=202)
+    api.call("DELETE", API + "/projects/PLAT", status=409)
+    advance_clock(api, 1000)
     api.call("DELETE", API + "/projects/PLAT", status=204)
     api.call("DELETE", API + "/projects/PLAT", status=404)
 

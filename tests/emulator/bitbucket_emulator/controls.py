@@ -16,9 +16,9 @@ POST     /_emulator/faults                  add faults (see faults.py for the do
 DELETE   /_emulator/faults                  remove every fault.
 GET      /_emulator/clock                   ``{"now": ms, "offset_ms": ms}``.
 POST     /_emulator/clock                   ``{"advance_ms": N}`` moves the clock (token expiry).
-POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
-                                            repository record (no repository REST API yet).
-DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
+GET      /_emulator/probes                  active probes and what each one read (probes.py).
+POST     /_emulator/probes                  add a probe: read a path before matching requests run.
+DELETE   /_emulator/probes                  remove every probe.
 =======  =================================  ====================================================
 """
 
@@ -154,31 +154,27 @@ def _clock(app, request, method, rest):
         return _reply(200, {"now": app.state.now_ms(), "offset_ms": app.state.clock_offset_ms})
 
 
-def _repos(app, request, method, rest):
-    state = app.state
-    if method == "POST" and not rest:
+def _probes(app, request, method, rest):
+    if rest:
+        return _error(404, "unknown control endpoint")
+    if method == "GET":
+        with app.lock:
+            return _reply(200, app.probes.to_json())
+    if method == "DELETE":
+        with app.lock:
+            app.probes.clear()
+        return _reply(204)
+    if method == "POST":
         body, error = _body(request)
         if error:
             return error
-        if not isinstance(body, dict) or not isinstance(body.get("project"), str) or not isinstance(body.get("slug"), str):
-            return _error(400, "the body must be {\"project\": KEY, \"slug\": SLUG[, \"name\": NAME, \"public\": BOOL]}")
         with app.lock:
-            project = state.find_project(body["project"])
-            if project is None:
-                return _error(404, f"no project {body['project']}")
-            if body["slug"].lower() in project.repos:
-                return _error(409, f"repository {body['slug']} already exists in {project.key}")
-            repo = state.add_repository(project, body["slug"], body.get("name"), bool(body.get("public", False)))
-            return _reply(201, {"id": repo.id, "slug": repo.slug, "name": repo.name, "project": project.key, "public": repo.public})
-    if method == "DELETE" and len(rest) == 2:
-        with app.lock:
-            project = state.find_project(rest[0])
-            repo = project.repos.get(rest[1].lower()) if project else None
-            if repo is None:
-                return _error(404, f"no repository {rest[0]}/{rest[1]}")
-            state.remove_repository(project, repo)
-        return _reply(204)
-    return _error(405, "use POST /_emulator/repos or DELETE /_emulator/repos/{project}/{slug}")
+            try:
+                probe = app.probes.add(body)
+            except FaultError as exc:
+                return _error(400, str(exc))
+            return _reply(200, probe.to_json())
+    return _error(405, "use GET, POST or DELETE /_emulator/probes")
 
 
 _HANDLERS = {
@@ -188,5 +184,5 @@ _HANDLERS = {
     "counters": _counters,
     "faults": _faults,
     "clock": _clock,
-    "repos": _repos,
+    "probes": _probes,
 }

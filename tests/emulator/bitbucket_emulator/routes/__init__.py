@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import access_tokens, global_permissions, groups, project_permissions, projects, repository_permissions, system, users
+from . import branch_restrictions, default_reviewers, repositories, webhooks
 
 ROUTES = (
     system.ROUTES
@@ -13,4 +14,8 @@ ROUTES = (
     + project_permissions.ROUTES
     + repository_permissions.ROUTES
     + access_tokens.ROUTES
+    + repositories.ROUTES
+    + branch_restrictions.ROUTES
+    + default_reviewers.ROUTES
+    + webhooks.ROUTES
 )
