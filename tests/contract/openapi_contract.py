@@ -86,6 +86,8 @@ class SpecDefect:
     * ``patches``: ``(component, property, keywords)`` merged into a converted component property schema;
     * ``statuses``: extra statuses accepted on operations that do not document them, the body checked against
       ``status_schema`` (unchecked when None).
+    * ``request_content``: ``(media type, schema)`` pairs of request bodies the operation also takes, besides
+      the documented ones.
     """
 
     key: str
@@ -97,6 +99,7 @@ class SpecDefect:
     patches: Tuple[Tuple[str, str, Dict[str, Any]], ...] = ()
     statuses: Tuple[int, ...] = ()
     status_schema: Optional[Dict[str, Any]] = None
+    request_content: Tuple[Tuple[str, Dict[str, Any]], ...] = ()
 
 
 _PAGING_PARAMS = (
@@ -256,6 +259,25 @@ KNOWN_SPEC_DEFECTS = (
                "documents only 200 and 400). Accepted there with a RestErrors body.",
         statuses=(401,),
         status_schema=_REST_ERRORS,
+    ),
+    SpecDefect(
+        key="restrictions-single-form",
+        source="seed 004 createRestrictions; API-MAP 3.4 and section 7 row 3",
+        reason="POST .../restrictions takes one RestRestrictionRequest as application/json (seed 004, the current docs); "
+               "the 9.4 document lists only the bulk form, an array as application/vnd.atl.bitbucket.bulk+json. Both exist "
+               "on real servers: the single form is accepted too, checked against RestRestrictionRequest.",
+        operations=(("POST", "/branch-permissions/latest/projects/{projectKey}/restrictions"),
+                    ("POST", "/branch-permissions/latest/projects/{projectKey}/repos/{repositorySlug}/restrictions")),
+        request_content=(("application/json", {"$ref": "#/components/schemas/RestRestrictionRequest"}),),
+    ),
+    SpecDefect(
+        key="webhooks-list-is-page",
+        source="spec findWebhooks / findWebhooks_1 ('A page of webhooks'); API-MAP 1.5",
+        reason="GET .../webhooks is described as 'A page of webhooks' but declares no schema and no paging parameters: "
+               "it is a standard page of RestWebhook, paged with start/limit like every page.",
+        operations=(("GET", _PROJECT + "/webhooks"), ("GET", _PROJECT + "/repos/{repositorySlug}/webhooks")),
+        list_of="RestWebhook",
+        params=_PAGING_PARAMS,
     ),
 )
 
@@ -728,6 +750,10 @@ class Contract:
         request_body = operation.spec.get("requestBody")
         if request_body is not None:
             request_body = self._deref(request_body)
+        extra_content = {media: {"schema": schema} for defect in operation.defects for media, schema in defect.request_content}
+        if extra_content:
+            request_body = dict(request_body or {})
+            request_body["content"] = dict(request_body.get("content", {}), **extra_content)
         if _is_empty(body):
             if request_body is not None and request_body.get("required"):
                 report("request-body", "the operation requires a request body; none was sent")

@@ -455,3 +455,140 @@ def test_answers_the_document_leaves_out(api, method, path, query, body, status)
     make_user(api, "bob")
     # api.call asserts the status and that request and answer satisfy the contract.
     api.call(method, path, query=query, body=body, status=status)
+
+
+# -- repositories ------------------------------------------------------------------------------------
+
+def test_repository_lifecycle(api):
+    make_project(api, "PRJ")
+    make_project(api, "DEST", name="Destination")
+    repos = API + "/projects/PRJ/repos"
+    created = api.call("POST", repos, body={"name": "My App", "scmId": "git"}, status=201)
+    assert created["slug"] == "my-app"
+    api.call("POST", repos, body={"name": "my app"}, status=409)
+    api.call("POST", repos, body={"scmId": "git"}, status=400)
+    api.call("POST", repos, body={"name": 7}, status=400, violation="$.name")
+    listed = api.call("GET", repos, query={"start": 0, "limit": 1000}, status=200)
+    assert [repo["slug"] for repo in listed["values"]] == ["my-app"]
+    api.call("GET", repos + "/my-app", status=200)
+    api.call("GET", repos + "/nope", status=404)
+    api.call("GET", API + "/projects/NOPE/repos", status=404)
+
+    updated = api.call("PUT", repos + "/my-app", body={"description": "The app", "forkable": False, "public": True}, status=201)
+    assert updated["description"] == "The app"
+    assert api.call("GET", repos + "/my-app/default-branch", status=200)["id"] == "refs/heads/main"
+    api.call("PUT", repos + "/my-app/default-branch", body={"id": "refs/heads/develop"}, status=204)
+    renamed = api.call("PUT", repos + "/my-app", body={"name": "Renamed"}, status=201)
+    assert renamed["slug"] == "renamed"
+    api.call("PUT", repos + "/renamed", body={"archived": True}, status=201)
+    api.call("PUT", repos + "/renamed", body={"description": "refused"}, status=409)
+    api.call("PUT", repos + "/renamed", body={"archived": False}, status=201)
+    moved = api.call("PUT", repos + "/renamed", body={"project": {"key": "DEST"}}, status=201)
+    assert moved["project"]["key"] == "DEST"
+    fork = api.call("POST", API + "/projects/DEST/repos/renamed", body={"name": "Fork", "project": {"key": "PRJ"}}, status=201)
+    assert fork["origin"]["slug"] == "renamed"
+    api.call("POST", API + "/projects/DEST/repos/renamed", body={"name": "Fork", "project": {"key": "PRJ"}}, status=400)
+
+    api.call("DELETE", repos + "/fork", status=202)
+    api.call("DELETE", API + "/projects/DEST/repos/renamed", status=202)
+    advance_clock(api, 1000)
+    api.call("GET", repos + "/fork", status=404)
+    api.call("DELETE", repos + "/fork", status=204)
+
+
+# -- branch restrictions -----------------------------------------------------------------------------
+
+RESTRICTIONS = "/rest/branch-permissions/latest/projects/PRJ"
+
+
+def restriction(kind="pull-request-only", name="main", **exemptions):
+    body = {"type": kind, "matcher": {"id": "refs/heads/" + name, "displayId": name, "type": {"id": "BRANCH", "name": "Branch"}}}
+    body.update(exemptions)
+    return body
+
+
+@pytest.mark.parametrize("scope", ["", "/repos/app"])
+def test_branch_restrictions(api, scope):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    make_user(api, "alice")
+    api.call("POST", API + "/admin/groups", query={"name": "release"}, status=200)
+    base = RESTRICTIONS + scope + "/restrictions"
+    single = api.call("POST", base, body=restriction(userSlugs=["alice"], groupNames=["release"], accessKeyIds=[4]), status=200)
+    assert single["scope"]["type"] == ("REPOSITORY" if scope else "PROJECT")
+    bulk = api.call("POST", base, body=[restriction("no-deletes"), restriction("no-creates", "release")], status=200,
+                    content_type="application/vnd.atl.bitbucket.bulk+json")
+    assert bulk["type"] == "no-deletes"
+    listed = api.call("GET", base, query={"start": 0, "limit": 1000}, status=200)
+    assert len(listed["values"]) == 3
+    found = api.call("GET", base, query={"matcherType": "BRANCH", "matcherId": "refs/heads/main", "type": "no-deletes"}, status=200)
+    assert [r["id"] for r in found["values"]] == [bulk["id"]]
+    api.call("GET", base, query={"matcherId": "refs/heads/main"}, status=400)
+    api.call("GET", base, query={"type": "not-a-type"}, status=400, violation="query parameter 'type'")
+    api.call("GET", base + "/%d" % single["id"], status=200)
+    api.call("POST", base, body=restriction(userSlugs=["ghost"]), status=400)
+    api.call("POST", base, body={"type": "no-deletes", "matcher": {"id": "main", "type": {"id": "BRANCH"}}}, status=400)
+    api.call("DELETE", base + "/%d" % single["id"], status=204)
+    api.call("GET", base + "/%d" % single["id"], status=404)
+    api.call("DELETE", base + "/%d" % single["id"], status=404)
+
+
+def test_repository_restrictions_show_the_inherited_ones(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    api.call("POST", RESTRICTIONS + "/restrictions", body=restriction("no-deletes"), status=200)
+    own = api.call("POST", RESTRICTIONS + "/repos/app/restrictions", body=restriction("read-only"), status=200)
+    listed = api.call("GET", RESTRICTIONS + "/repos/app/restrictions", status=200)
+    assert [r["scope"]["type"] for r in listed["values"]] == ["PROJECT", "REPOSITORY"]
+    assert listed["values"][1]["id"] == own["id"]
+
+
+# -- default reviewers -------------------------------------------------------------------------------
+
+REVIEWERS = "/rest/default-reviewers/latest/projects/PRJ"
+
+
+@pytest.mark.parametrize("scope", ["", "/repos/app"])
+def test_default_reviewer_conditions(api, app, scope):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    make_user(api, "alice")
+    alice = next(user.id for user in app.state.users.values() if user.name == "alice")
+    base = REVIEWERS + scope
+    body = {
+        "sourceMatcher": {"id": "ANY_REF_MATCHER_ID", "displayId": "ANY_REF_MATCHER_ID", "type": {"id": "ANY_REF", "name": "Any branch"}},
+        "targetMatcher": {"id": "refs/heads/main", "displayId": "main", "type": {"id": "BRANCH", "name": "Branch"}},
+        "reviewers": [{"id": alice}],
+        "requiredApprovals": 1,
+    }
+    created = api.call("POST", base + "/condition", body=body, status=200)
+    assert api.call("GET", base + "/conditions", status=200) == [created]
+    updated = api.call("PUT", base + "/condition/%d" % created["id"], body=dict(body, requiredApprovals=0), status=200)
+    assert updated["requiredApprovals"] == 0
+    api.call("POST", base + "/condition", body=dict(body, reviewers=[]), status=400)
+    api.call("DELETE", base + "/condition/%d" % created["id"], status=204)
+    api.call("DELETE", base + "/condition/%d" % created["id"], status=404)
+    api.call("PUT", base + "/condition/%d" % created["id"], body=body, status=404)
+
+
+# -- webhooks ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scope", ["", "/repos/app"])
+def test_webhooks(api, scope):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    base = API + "/projects/PRJ" + scope + "/webhooks"
+    body = {"name": "ci", "url": "https://ci.example.com/hook", "events": ["repo:refs_changed"], "active": True,
+            "sslVerificationRequired": True, "configuration": {"secret": "s3cret"}}
+    created = api.call("POST", base, body=body, status=200)
+    assert "s3cret" not in json.dumps(created)
+    listed = api.call("GET", base, query={"start": 0, "limit": 1000}, status=200)
+    assert [hook["name"] for hook in listed["values"]] == ["ci"]
+    api.call("GET", base, query={"event": "pr:merged"}, status=200)
+    api.call("GET", base + "/%d" % created["id"], status=200)
+    updated = api.call("PUT", base + "/%d" % created["id"], body={"name": "ci", "url": "https://ci.example.com/v2"}, status=200)
+    assert updated["url"] == "https://ci.example.com/v2"
+    api.call("POST", base, body={"name": "bad", "url": "nowhere", "events": ["repo:refs_changed"]}, status=400)
+    api.call("DELETE", base + "/%d" % created["id"], status=204)
+    api.call("GET", base + "/%d" % created["id"], status=404)
+    api.call("DELETE", base + "/%d" % created["id"], status=404)
