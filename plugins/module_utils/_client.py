@@ -439,6 +439,28 @@ class BitbucketClient:
                 )
             start = next_start
 
+    def get_list(self, path, params=None, missing_ok=False):
+        """Every item of a list that is documented as a bare JSON array, read without paging parameters.
+
+        API-MAP 1.5: some lists are declared as arrays (default-reviewer conditions) where other
+        servers may page them; an answer that is a standard page is followed to its end.
+        Returns ``None`` for a 404 when ``missing_ok``.
+        """
+        body = self.get(path, params=params, missing_ok=missing_ok)
+        if body is None and missing_ok:
+            return None
+        if isinstance(body, list):
+            return body
+        if isinstance(body, dict) and isinstance(body.get("values"), list):
+            if body.get("isLastPage", True):
+                return list(body["values"])
+            return self.get_paged(path, params=params)
+        raise BitbucketError("GET %s: expected a list, got %s" % (path, type(body).__name__), method="GET", path=path)
+
+    def pause(self, seconds):
+        """Wait between two reads of a resource that changes on its own (a repository being created or deleted)."""
+        self._sleep(seconds)
+
     def get_results(self, path, params=None):
         """Every ``results`` item of an authconfig page (API-MAP 1.5): ``limit=-1`` asks for all."""
         query = dict(params or {})
