@@ -13,7 +13,7 @@ short_description: Create, fork, update, rename, move, archive and delete Bitbuc
 version_added: 0.1.0
 description:
   - Makes a repository of a project exist with the given settings, or makes it not exist.
-  - The repository is found by O(slug), or by its O(name) in the project's list. The module never works out a slug itself:
+  - The repository is found by O(slug), or by its O(name) in the project's list. The module never works out a slug itself;
     Bitbucket derives it from the name, and a rename may change it. The result returns the slug and project after the run.
   - Only the fields you set are compared and changed; a second run with the same arguments changes nothing.
   - A new repository is created (or forked, with O(fork_from)), the module waits until Bitbucket has initialised it, and then sets
