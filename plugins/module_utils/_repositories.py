@@ -108,6 +108,21 @@ def wait_until_available(client, repository, timeout):
     return repository
 
 
+def delete_repository(client, repository, timeout):
+    """Schedule the deletion (202; 204 when already gone, API-MAP 1.6) and wait until the repository answers 404.
+
+    A DELETE whose answer is lost is sent again while the repository is still there: it only schedules
+    the same deletion once more.
+    """
+    gone = object()
+
+    def read():
+        return get_repository(client, repository["project"]["key"], repository["slug"]) or gone
+
+    guarded_write(lambda: client.delete(repository_path(repository["project"]["key"], repository["slug"])), read, landed=lambda current: current is gone)
+    wait_until_gone(client, repository, timeout)
+
+
 def wait_until_gone(client, repository, timeout):
     """Read until the repository answers 404: a 202 only schedules the deletion (API-MAP 1.6, 3.2)."""
     if not timeout:
@@ -162,9 +177,13 @@ def apply_changes(client, repository, changes):
         repository = update(client, repository, body)
     if "default_branch" in changes:
         # spec setDefaultBranch_2: PUT .../default-branch {"id": "refs/heads/<name>"}, 204.
-        client.put(repository_path(repository["project"]["key"], repository["slug"], "default-branch"),
-                   json=dict(id=BRANCH_PREFIX + changes["default_branch"]))
-        repository = dict(repository, defaultBranch=changes["default_branch"])
+        branch = changes["default_branch"]
+        guarded_write(
+            lambda: client.put(repository_path(repository["project"]["key"], repository["slug"], "default-branch"), json=dict(id=BRANCH_PREFIX + branch)),
+            lambda: default_branch(client, dict(repository, defaultBranch=None), always=True),
+            landed=lambda current: current == branch,
+        )
+        repository = dict(repository, defaultBranch=branch)
     if final_archived != archived:
         repository = update(client, repository, dict(archived=final_archived))
     return repository

@@ -210,6 +210,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._repositories
     FIELDS,
     apply_changes,
     default_branch,
+    delete_repository,
     explain,
     find_by_name,
     get_repository,
@@ -218,7 +219,6 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._repositories
     repository_path,
     short_branch,
     wait_until_available,
-    wait_until_gone,
 )
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import guarded_write
 
@@ -345,9 +345,7 @@ def run(context):
             raise ModuleFailure("Refusing to delete %s: that deletes its history, pull requests and settings. Set force: true to delete it"
                                 % label(repository), invalid_option="force")
         if not context.check_mode:
-            # API-MAP 1.6: 202 schedules the deletion, 204 means there was nothing to delete.
-            client.delete(repository_path(repository["project"]["key"], repository["slug"]))
-            wait_until_gone(client, repository, params["wait_timeout"])
+            delete_repository(client, repository, params["wait_timeout"])
         return context.result(True, before, None, repository={}, slug="", project_key=repository["project"]["key"])
 
     if repository is not None and params["fork_from"]:

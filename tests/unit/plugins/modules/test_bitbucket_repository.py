@@ -546,3 +546,33 @@ def test_main_refuses_fork_from_with_rename_from(monkeypatch, capsys, http):
     assert code == 1
     assert "mutually exclusive" in output["msg"]
     assert http.calls == []
+
+
+def test_a_delete_whose_answer_was_lost_is_sent_again(http, run_module):
+    # The repository stays readable after a scheduled deletion, so the read cannot tell; a second DELETE is harmless.
+    http.expect(
+        get(repo()),
+        Call("DELETE", REPOS + "/billing", status=500, body=errors("Injected fault")),
+        get(repo()),
+        Call("DELETE", REPOS + "/billing", status=202),
+        get(None),
+    )
+
+    result = run_module(dict(slug="billing", state="absent", force=True))
+
+    assert result["changed"] is True
+    http.assert_done()
+
+
+def test_a_default_branch_change_whose_answer_was_lost_is_checked_by_reading(http, run_module):
+    http.expect(
+        get(repo()),
+        Call("PUT", REPOS + "/billing/default-branch", json={"id": "refs/heads/trunk"}, status=500, body=errors("Injected fault")),
+        Call("GET", REPOS + "/billing/default-branch", body={"id": "refs/heads/trunk", "displayId": "trunk", "type": "BRANCH"}),
+    )
+
+    result = run_module(dict(slug="billing", default_branch="trunk"))
+
+    assert result["changed"] is True
+    assert "failed" not in result
+    http.assert_done()
