@@ -195,6 +195,13 @@ def request_body(fields, secret):
     return body
 
 
+def as_rest(webhook):
+    """A webhook in Bitbucket's field names, from an answer or from the module's own fields (a prediction)."""
+    rest = {key: value for key, value in webhook.items() if key not in dict(FIELDS)}
+    rest.update(request_body(webhook, None))
+    return rest
+
+
 def run(context):
     params = context.params
     validate(params)
@@ -221,16 +228,18 @@ def run(context):
         create=create,
         update=update,
         delete=lambda current: client.delete(webhooks_path(params, str(current["id"])), missing_ok=True),
-        project=webhook_fields,
+        project=lambda webhook: webhook_fields(as_rest(webhook)),
     )
     desired = dict(webhook_url=params["webhook_url"], events=sorted(set(params["events"])) if params["events"] is not None else None,
                    active=params["active"], ssl_verification=params["ssl_verification"])
-    changed, before, after, webhook = ensure(context, resource, params["state"], desired, required_on_create=("webhook_url", "events"),
+    # A new webhook is active and verifies certificates (spec RestWebhook); said explicitly on create.
+    defaults = dict(name=params["name"], active=True, ssl_verification=True)
+    changed, before, after, webhook = ensure(context, resource, params["state"], desired, defaults=defaults,
+                                             required_on_create=("webhook_url", "events"),
                                              label="webhook %r of %s" % (params["name"], scope_label(params)))
     if context.check_mode and changed and webhook:
         # ensure predicts in the module's field names; return the prediction as Bitbucket would answer it.
-        webhook = dict({key: value for key, value in webhook.items() if key not in dict(FIELDS)}, **request_body(webhook, None))
-        webhook["name"] = params["name"]
+        webhook = as_rest(webhook)
     if params["state"] == "present" and webhook and not sent and sends_secret(secret, update_secret, creating=False):
         # update_secret=always: the secret cannot be compared, so it is sent on every run (_write_only).
         changed = True

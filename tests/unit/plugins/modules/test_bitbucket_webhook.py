@@ -57,8 +57,8 @@ def test_create_sends_the_secret(http, run_module, check_mode):
     created = hook()
     expect(http, [
         listing(hook(3, name="other")),
-        Call("POST", HOOKS, json={"url": "https://ci.example.com/hook", "events": EVENTS, "configuration": {"secret": SECRET}, "name": "ci"},
-             body=created),
+        Call("POST", HOOKS, json={"url": "https://ci.example.com/hook", "events": EVENTS, "active": True, "sslVerificationRequired": True,
+                                  "configuration": {"secret": SECRET}, "name": "ci"}, body=created),
     ], check_mode)
 
     result = run_module(params(secret=SECRET), check_mode=check_mode)
@@ -67,7 +67,8 @@ def test_create_sends_the_secret(http, run_module, check_mode):
     assert result["diff"]["before"] == {}
     assert result["secret_sent"] is (not check_mode)
     if check_mode:
-        assert result["webhook"] == {"url": "https://ci.example.com/hook", "events": EVENTS, "name": "ci"}
+        assert result["webhook"] == {"url": "https://ci.example.com/hook", "events": EVENTS, "name": "ci", "active": True, "sslVerificationRequired": True}
+        assert result["diff"]["after"] == view(created)
     else:
         assert result["webhook"] == created
         assert result["diff"]["after"] == view(created)
@@ -144,7 +145,8 @@ def test_delete_absent(http, run_module, check_mode):
 def test_a_repository_webhook(http, run_module):
     created = hook(scopeType="repository")
     http.expect(listing(path=REPO_HOOKS),
-                Call("POST", REPO_HOOKS, json={"url": "https://ci.example.com/hook", "events": EVENTS, "name": "ci"}, body=created))
+                Call("POST", REPO_HOOKS, json={"url": "https://ci.example.com/hook", "events": EVENTS, "active": True, "sslVerificationRequired": True,
+                                               "name": "ci"}, body=created))
 
     result = run_module(params(repository="app"))
 
@@ -174,7 +176,8 @@ def test_two_webhooks_of_one_name_fail(http, run_module):
 def test_a_create_that_landed_despite_a_500_is_not_repeated(http, run_module):
     http.expect(
         listing(),
-        Call("POST", HOOKS, json={"url": "https://ci.example.com/hook", "events": EVENTS, "name": "ci"}, status=500, body=errors("boom")),
+        Call("POST", HOOKS, json={"url": "https://ci.example.com/hook", "events": EVENTS, "active": True, "sslVerificationRequired": True,
+                                  "name": "ci"}, status=500, body=errors("boom")),
         listing(hook()),
     )
 
@@ -224,8 +227,8 @@ def test_info_masks_and_filters(http, run_module, check_mode):
 
 
 def test_main_masks_the_secret(monkeypatch, capsys, http):
-    http.expect(listing(), Call("POST", HOOKS, json={"url": "https://ci.example.com/hook", "events": EVENTS, "configuration": {"secret": SECRET},
-                                                     "name": "ci"}, body=hook()))
+    http.expect(listing(), Call("POST", HOOKS, json={"url": "https://ci.example.com/hook", "events": EVENTS, "active": True,
+                                                     "sslVerificationRequired": True, "configuration": {"secret": SECRET}, "name": "ci"}, body=hook()))
 
     code, output = main_of(bitbucket_webhook, monkeypatch, capsys, http, dict(params(secret=SECRET), url=BASE_URL, token="t0ken"))
 
