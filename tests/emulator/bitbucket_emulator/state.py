@@ -126,12 +126,12 @@ class Repository:
     state: str = "AVAILABLE"  # spec RestRepository.state: AVAILABLE, INITIALISING, INITIALISATION_FAILED, OFFLINE
     origin_id: int | None = None       # the repository this one is a fork of
     hierarchy_id: str = ""
-    available_at: int | None = None    # emulator time at which INITIALISING ends
-    deleted_at: int | None = None      # emulator time at which a scheduled deletion completes
+    initialising_since: int | None = None  # emulator time at which the create (INITIALISING) began
+    deletion_since: int | None = None      # emulator time at which the deletion was scheduled
 
     @property
     def deleting(self):
-        return self.deleted_at is not None
+        return self.deletion_since is not None
 
 
 @dataclass
@@ -407,7 +407,7 @@ class State:
         """A new repository named ``name``: its slug derived from the name, INITIALISING for a short while."""
         repo = self.add_repository(project, slugify_repository(name), name)
         repo.state = "INITIALISING"
-        repo.available_at = self.now_ms() + REPOSITORY_INITIALISATION_MS
+        repo.initialising_since = self.now_ms()
         repo.hierarchy_id = origin.hierarchy_id if origin is not None else hashlib.sha1(f"repo-{repo.id}".encode()).hexdigest()[:20]
         if origin is not None:
             repo.origin_id = origin.id
@@ -440,19 +440,27 @@ class State:
                     item.project_id = target.id
 
     def schedule_repository_deletion(self, repo):
-        if repo.deleted_at is None:
-            repo.deleted_at = self.now_ms() + REPOSITORY_DELETION_MS
+        if repo.deletion_since is None:
+            repo.deletion_since = self.now_ms()
 
     def settle(self):
-        """Finish what emulator time has completed: initialisations and scheduled deletions."""
+        """Finish what emulator time has completed: initialisations and scheduled deletions.
+
+        A clock moved back (/_emulator/clock) before the start counts as done, so that a test that
+        puts the clock back never leaves a repository initialising or being deleted for a long time.
+        """
         now = self.now_ms()
+
+        def over(since, duration):
+            return since is not None and (now >= since + duration or now < since)
+
         for project in list(self.projects.values()):
             for repo in list(project.repos.values()):
-                if repo.deleted_at is not None and now >= repo.deleted_at:
+                if over(repo.deletion_since, REPOSITORY_DELETION_MS):
                     self.remove_repository(project, repo)
-                elif repo.state == "INITIALISING" and repo.available_at is not None and now >= repo.available_at:
+                elif repo.state == "INITIALISING" and over(repo.initialising_since, REPOSITORY_INITIALISATION_MS):
                     repo.state = "AVAILABLE"
-                    repo.available_at = None
+                    repo.initialising_since = None
 
     # -- branch permissions, default reviewers, webhooks ------------------
 

@@ -170,3 +170,12 @@ def test_state_dump_lists_the_repository_fields(api):
     api.make_repo("ALPHA", "app")
     repo = api.client.get("/_emulator/state").json["projects"][0]["repos"][0]
     assert repo["slug"] == "app" and repo["default_branch"] == "main" and repo["archived"] is False
+
+
+def test_a_clock_put_back_does_not_hold_a_repository_up(api):
+    api.make_project("ALPHA")
+    api.advance_clock(3_600_000)
+    api.make_repo("ALPHA", "app")
+    assert api.delete(f"{repos('ALPHA')}/app").status_code == 202
+    api.advance_clock(-3_600_000)
+    assert api.get(f"{repos('ALPHA')}/app").status_code == 404
