@@ -21,7 +21,9 @@ def user(name, uid):
     return {"name": name, "slug": name.lower(), "id": uid, "displayName": name.title(), "type": "NORMAL", "active": True}
 
 
-ALICE, BOB, CAROL = user("alice", 2), user("bob", 3), user("carol", 4)
+ALICE = user("alice", 2)
+BOB = user("bob", 3)
+CAROL = user("carol", 4)
 
 
 def server(cid, reviewers, required=1, source=ANY, target=MAIN, scope="PROJECT"):
