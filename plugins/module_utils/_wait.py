@@ -29,7 +29,7 @@ def wait_for(client, read, done, timeout, waiting_for, clock=time.monotonic):
     """Read until ``done(current)``; return that last reading.
 
     ``read()`` gives the current state (for example a repository, or ``None`` when it is gone);
-    ``timeout`` is in seconds (0 does not wait: one read). The time counted is the longer of the
+    ``timeout`` is in seconds (0: one read, no pause). The time counted is the longer of the
     pauses taken and the clock, so a slow server cannot stretch the wait past ``timeout``.
     ``waiting_for`` completes the failure message ("repository PLAT/app to be deleted").
     """

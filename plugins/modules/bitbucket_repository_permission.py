@@ -100,7 +100,7 @@ seealso:
   - module: bitbucket.datacenter.bitbucket_global_permission
   - name: Bitbucket Data Center REST API, repository permissions
     description: The endpoints this module uses.
-    link: https://developer.atlassian.com/server/bitbucket/rest/v906/api-group-repository/#api-api-latest-projects-projectkey-repos-repositoryslug-permissions-users-put
+    link: https://developer.atlassian.com/server/bitbucket/rest/v906/api-group-repository/
 author:
   - Bitbucket Data Center collection maintainers (@bitbucket-datacenter)
 """

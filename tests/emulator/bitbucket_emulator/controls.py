@@ -3,7 +3,7 @@
 =======  =================================  ====================================================
 Method   Path                               Effect
 =======  =================================  ====================================================
-POST     /_emulator/reset                   back to the seed; clears faults, log, counters, clock.
+POST     /_emulator/reset                   back to the seed; clears faults, probes, log, counters, clock.
                                             Optional body ``{"max_page_limit": N, "version": V}``:
                                             the page cap and the Bitbucket version to claim.
 GET      /_emulator/state                   JSON dump of users, groups, projects, permissions,

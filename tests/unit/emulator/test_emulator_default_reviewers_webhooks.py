@@ -22,8 +22,8 @@ def users(api, app):
     return {user.name: user.id for user in app.state.users.values()}
 
 
-def condition(reviewers, required=1, source=ANY, target=MAIN):
-    return {"sourceMatcher": source, "targetMatcher": target, "reviewers": reviewers, "requiredApprovals": required}
+def condition(reviewers, required=1, source=None, target=None):
+    return {"sourceMatcher": source or ANY, "targetMatcher": target or MAIN, "reviewers": reviewers, "requiredApprovals": required}
 
 
 def test_condition_lifecycle(api, users):

@@ -32,8 +32,6 @@ SECRET = "ODgzNjI1MzcwNTEyOnRoZS1yYXctc2VjcmV0LXZhbHVl"
 READ_WRITE = ["PROJECT_READ", "REPO_WRITE"]
 
 
-
-
 def server_token(token_id=OLD_ID, name="ci", permissions=tuple(READ_WRITE), expiry_days=None, created=CREATED, secret=None, **extra):
     """A token as a live server describes it (API-MAP 3.5 / §7 #10); ``token`` only in a create answer."""
     token = {
@@ -54,8 +52,6 @@ def server_token(token_id=OLD_ID, name="ci", permissions=tuple(READ_WRITE), expi
 
 def public(token):
     return {key: value for key, value in token.items() if key != "token"}
-
-
 
 
 def listing(*tokens, path=PROJECT_TOKENS):

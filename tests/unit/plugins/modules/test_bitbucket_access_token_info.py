@@ -27,10 +27,6 @@ def token(token_id, name, permissions=("PROJECT_READ", "REPO_READ"), **extra):
     return body
 
 
-
-
-
-
 @pytest.fixture
 def run_info(http, make_context):
     def runner(params, check_mode=False):

@@ -451,4 +451,3 @@ def test_main_runs_through_ansible_module(monkeypatch, capsys, http):
     assert output["changed"] is False
     assert output["restrictions"] == [view(3)]
     http.assert_done()
-

@@ -26,8 +26,8 @@ BOB = user("bob", 3)
 CAROL = user("carol", 4)
 
 
-def server(cid, reviewers, required=1, source=ANY, target=MAIN, scope="PROJECT"):
-    return {"id": cid, "scope": {"type": scope, "resourceId": 1}, "sourceRefMatcher": source, "targetRefMatcher": target,
+def server(cid, reviewers, required=1, source=None, target=None, scope="PROJECT"):
+    return {"id": cid, "scope": {"type": scope, "resourceId": 1}, "sourceRefMatcher": source or ANY, "targetRefMatcher": target or MAIN,
             "reviewers": list(reviewers), "requiredApprovals": required}
 
 
@@ -36,8 +36,8 @@ def view(cid, reviewers, required=1, source=None, target=None):
             "reviewers": list(reviewers), "required_approvals": required}
 
 
-def body(reviewer_ids, required=1, source=ANY, target=MAIN):
-    return {"sourceMatcher": source, "targetMatcher": target, "reviewers": [{"id": rid} for rid in reviewer_ids], "requiredApprovals": required}
+def body(reviewer_ids, required=1, source=None, target=None):
+    return {"sourceMatcher": source or ANY, "targetMatcher": target or MAIN, "reviewers": [{"id": rid} for rid in reviewer_ids], "requiredApprovals": required}
 
 
 def listing(*conditions, path=BASE):

@@ -27,8 +27,6 @@ CALLER = "automation"
 SELF_LOWERING_PUT = "The action was disallowed as it would reduce your own permission level on this project."
 
 
-
-
 def user(name, permission):
     """A RestPermittedUser as Bitbucket lists it."""
     return {
@@ -47,8 +45,6 @@ def user(name, permission):
 
 def group(name, permission):
     return {"group": {"name": name}, "permission": permission}
-
-
 
 
 def get_users(*grants):
