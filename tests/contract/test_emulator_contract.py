@@ -250,7 +250,7 @@ def test_project_lifecycle(api):
     api.call("DELETE", API + "/projects/PLAT", status=409)
     api.call("DELETE", API + "/projects/PLAT/repos/app", status=202)
     api.call("DELETE", API + "/projects/PLAT", status=409)
-    advance_clock(api, 1000)
+    api.call("GET", API + "/projects/PLAT/repos/app", status=200)  # readable once more after the 202, then gone
     api.call("DELETE", API + "/projects/PLAT", status=204)
     api.call("DELETE", API + "/projects/PLAT", status=404)
 
@@ -491,7 +491,8 @@ def test_repository_lifecycle(api):
 
     api.call("DELETE", repos + "/fork", status=202)
     api.call("DELETE", API + "/projects/DEST/repos/renamed", status=202)
-    advance_clock(api, 1000)
+    api.call("GET", repos + "/fork", status=200)
+    advance_clock(api, 60_000)
     api.call("GET", repos + "/fork", status=404)
     api.call("DELETE", repos + "/fork", status=204)
 

@@ -92,10 +92,13 @@ class Group:
         return {"name": self.name, "deletable": True}
 
 
-# How long, in emulator time, a new repository stays INITIALISING and a deleted one stays readable
-# (API-MAP 3.2: "New repos may be INITIALISING"; "After 202, the repo can still be GET-able for a while").
-REPOSITORY_INITIALISATION_MS = 100
-REPOSITORY_DELETION_MS = 200
+# A new repository is INITIALISING, and a deleted one stays readable, for a while (API-MAP 3.2: "New repos
+# may be INITIALISING"; "After 202, the repo can still be GET-able for a while ... poll for 404"). The while
+# is counted in reads of the repository, so that a run makes the same requests every time: the first read
+# after the create still shows INITIALISING, the first read after the delete still finds the repository.
+# Emulator time ends both too, after a longer while (/_emulator/clock skips it).
+REPOSITORY_PENDING_READS = 1
+REPOSITORY_PENDING_MS = 10_000
 # spec getDefaultBranch_2: "a newly-created repository will have a configured default branch"; the
 # RestRepository examples of the spec and seed 004 name it "main".
 DEFAULT_BRANCH = "main"
@@ -127,7 +130,9 @@ class Repository:
     origin_id: int | None = None       # the repository this one is a fork of
     hierarchy_id: str = ""
     initialising_since: int | None = None  # emulator time at which the create (INITIALISING) began
+    initialising_reads: int = 0            # reads that still show INITIALISING
     deletion_since: int | None = None      # emulator time at which the deletion was scheduled
+    deletion_reads: int = 0                # reads that still find the repository
 
     @property
     def deleting(self):
@@ -408,6 +413,7 @@ class State:
         repo = self.add_repository(project, slugify_repository(name), name)
         repo.state = "INITIALISING"
         repo.initialising_since = self.now_ms()
+        repo.initialising_reads = REPOSITORY_PENDING_READS
         repo.hierarchy_id = origin.hierarchy_id if origin is not None else hashlib.sha1(f"repo-{repo.id}".encode()).hexdigest()[:20]
         if origin is not None:
             repo.origin_id = origin.id
@@ -442,25 +448,40 @@ class State:
     def schedule_repository_deletion(self, repo):
         if repo.deletion_since is None:
             repo.deletion_since = self.now_ms()
+            repo.deletion_reads = REPOSITORY_PENDING_READS
+
+    def note_repository_read(self, repo):
+        """A GET of the repository (alone or in a list): it counts towards the end of what is pending."""
+        if repo.state == "INITIALISING":
+            if repo.initialising_reads > 0:
+                repo.initialising_reads -= 1
+            else:
+                self._finish_initialising(repo)
+        if repo.deletion_since is not None and repo.deletion_reads > 0:
+            repo.deletion_reads -= 1
+
+    def _finish_initialising(self, repo):
+        repo.state = "AVAILABLE"
+        repo.initialising_since = None
+        repo.initialising_reads = 0
 
     def settle(self):
-        """Finish what emulator time has completed: initialisations and scheduled deletions.
+        """Finish what is done: deletions whose reads are spent, and whatever emulator time has ended.
 
-        A clock moved back (/_emulator/clock) before the start counts as done, so that a test that
-        puts the clock back never leaves a repository initialising or being deleted for a long time.
+        A clock moved back (/_emulator/clock) before the start counts as done, so that a test that puts
+        the clock back never leaves a repository initialising or being deleted.
         """
         now = self.now_ms()
 
-        def over(since, duration):
-            return since is not None and (now >= since + duration or now < since)
+        def over(since):
+            return since is not None and (now >= since + REPOSITORY_PENDING_MS or now < since)
 
         for project in list(self.projects.values()):
             for repo in list(project.repos.values()):
-                if over(repo.deletion_since, REPOSITORY_DELETION_MS):
+                if repo.deletion_since is not None and (repo.deletion_reads <= 0 or over(repo.deletion_since)):
                     self.remove_repository(project, repo)
-                elif repo.state == "INITIALISING" and over(repo.initialising_since, REPOSITORY_INITIALISATION_MS):
-                    repo.state = "AVAILABLE"
-                    repo.initialising_since = None
+                elif repo.state == "INITIALISING" and over(repo.initialising_since):
+                    self._finish_initialising(repo)
 
     # -- branch permissions, default reviewers, webhooks ------------------
 

@@ -7,14 +7,15 @@ What is modelled, and from where:
   name. If the name changes the slug may also change"); a slug sent on create is ignored.
 * Create uses only ``name`` and ``scmId`` (spec createRepository: "The only parameters which will be used
   are name and scmId"; API-MAP section 7 row 23); it answers 201, and the repository is INITIALISING for
-  a short emulator-time while (API-MAP 3.2 "New repos may be INITIALISING"). 409 for a name in use.
+  a while (API-MAP 3.2 "New repos may be INITIALISING"; ``state.REPOSITORY_PENDING_READS``). 409 for a
+  name in use.
 * Update answers 201, not 200 (API-MAP 1.6); it renames, moves (``project.key``), archives and
   unarchives, and sets ``defaultBranch``. An archived repository refuses every other change with 409
   (spec updateRepository 409; API-MAP 3.2 "send {archived: false} alone first"). A name that clashes in
   the target project is 409.
 * Delete answers 202 and schedules the deletion: the repository stays readable, and blocks a new one of
-  the same name, for a short emulator-time while, then it is gone; 204 when there is no such repository
-  (API-MAP 1.6 and 3.2 "After 202, the repo can still be GET-able for a while ... poll for 404").
+  the same name, for a while, then it is gone; 204 when there is no such repository (API-MAP 1.6 and 3.2
+  "After 202, the repo can still be GET-able for a while ... poll for 404").
 * Fork: POST on the origin; ``name``, ``defaultBranch`` and ``project.key`` are used; an ``scmId``, a
   project without a key, or a name or slug in use in the target project is 400 (spec forkRepository).
   Personal projects are not modelled, so a fork must name its target project.
@@ -116,7 +117,12 @@ def list_repositories(ctx, project_key):
              if repo_rank(state, ctx.principal, project, repo) >= READ_RANK]
     if not repos:
         require_project(state, ctx.principal, project, "PROJECT_READ")
-    return 200, ctx.page(repos, lambda repo: repository_to_rest(ctx, project, repo))
+    return 200, ctx.page(repos, lambda repo: _read(ctx, project, repo))
+
+
+def _read(ctx, project, repo):
+    ctx.state.note_repository_read(repo)
+    return repository_to_rest(ctx, project, repo)
 
 
 def create_repository(ctx, project_key):
@@ -139,7 +145,7 @@ def get_repository(ctx, project_key, repository_slug):
     project = load_project(ctx.state, project_key)
     repo = load_repository(ctx.state, project, repository_slug)
     require_repo(ctx.state, ctx.principal, project, repo, "REPO_READ")
-    return 200, repository_to_rest(ctx, project, repo)
+    return 200, _read(ctx, project, repo)
 
 
 def update_repository(ctx, project_key, repository_slug):
