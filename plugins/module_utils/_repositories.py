@@ -69,6 +69,12 @@ def short_branch(ref):
     return ref[len(BRANCH_PREFIX):] if ref.startswith(BRANCH_PREFIX) else ref
 
 
+def configured_default_branch(client, repository):
+    """The default branch from ``.../default-branch`` (spec getDefaultBranch_2); None when it answers 404."""
+    ref = client.get(repository_path(repository["project"]["key"], repository["slug"], "default-branch"), missing_ok=True)
+    return short_branch(ref.get("displayId") or ref.get("id")) if isinstance(ref, dict) else None
+
+
 def default_branch(client, repository, always=False):
     """The repository's configured default branch, short (``main``), or None.
 
@@ -76,10 +82,12 @@ def default_branch(client, repository, always=False):
     """
     if repository.get("defaultBranch"):
         return short_branch(repository["defaultBranch"])
-    if not always:
-        return None
-    ref = client.get(repository_path(repository["project"]["key"], repository["slug"], "default-branch"), missing_ok=True)
-    return short_branch(ref.get("displayId") or ref.get("id")) if isinstance(ref, dict) else None
+    return configured_default_branch(client, repository) if always else None
+
+
+def list_forks(client, repository):
+    """The repository's direct forks (seed 004 ``.../forks``), every page."""
+    return client.get_paged(repository_path(repository["project"]["key"], repository["slug"], "forks"))
 
 
 def label(repository):

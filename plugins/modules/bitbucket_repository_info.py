@@ -13,8 +13,9 @@ short_description: List the repositories of a Bitbucket Data Center project or r
 version_added: 0.1.0
 description:
   - Returns the repositories of a project (every page of them), or one repository by O(slug) or O(name).
-  - Each repository carries its configured default branch in RV(repositories[].default_branch). Bitbucket usually includes it in the
-    repository; when it does not, the module reads it from the repository's default-branch endpoint, one request per repository.
+  - Each repository carries its configured default branch in RV(repositories[].default_branch). For one repository, it is read from
+    the repository's default-branch endpoint. In a list, it is taken from each repository, where Bitbucket includes it; when it does not,
+    from the endpoint, one request per repository.
 options:
   project:
     description:
@@ -32,6 +33,11 @@ options:
     description:
       - Name of the one repository to return, matched exactly, else without regard to case.
     type: str
+  forks:
+    description:
+      - Also return the direct forks of each repository, in RV(repositories[].forks); one more request per repository.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - bitbucket.datacenter.connection
   - bitbucket.datacenter.attributes.info_module
@@ -67,6 +73,11 @@ repositories:
     default_branch:
       description: The configured default branch, short (V(main)); null when none is configured.
       type: str
+    forks:
+      description: The repository's direct forks, as Bitbucket returns them.
+      type: list
+      elements: dict
+      returned: when O(forks=true)
   sample:
     - slug: billing-service
       id: 42
@@ -84,13 +95,21 @@ http_trace:
 """
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, run_module
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._repositories import default_branch, find_by_name, get_repository, list_repositories
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._repositories import (
+    configured_default_branch,
+    default_branch,
+    find_by_name,
+    get_repository,
+    list_forks,
+    list_repositories,
+)
 
 MODULE_SPEC = dict(
     argument_spec=dict(
         project=dict(type="str", required=True, aliases=["project_key"]),
         slug=dict(type="str", aliases=["repository_slug"]),
         name=dict(type="str"),
+        forks=dict(type="bool", default=False),
     ),
     mutually_exclusive=[("slug", "name")],
 )
@@ -109,7 +128,14 @@ def run(context):
         if params["name"] is not None:
             match = find_by_name(repositories, params["name"])
             repositories = [match] if match is not None else []
-    return dict(changed=False, repositories=[dict(repo, default_branch=default_branch(client, repo, always=True)) for repo in repositories])
+    single = params["slug"] is not None or params["name"] is not None
+    found = []
+    for repo in repositories:
+        repo = dict(repo, default_branch=configured_default_branch(client, repo) if single else default_branch(client, repo, always=True))
+        if params["forks"]:
+            repo["forks"] = list_forks(client, repo)
+        found.append(repo)
+    return dict(changed=False, repositories=found)
 
 
 def main():

@@ -487,6 +487,8 @@ def test_repository_lifecycle(api):
     assert moved["project"]["key"] == "DEST"
     fork = api.call("POST", API + "/projects/DEST/repos/renamed", body={"name": "Fork", "project": {"key": "PRJ"}}, status=201)
     assert fork["origin"]["slug"] == "renamed"
+    forks = api.call("GET", API + "/projects/DEST/repos/renamed/forks", query={"start": 0, "limit": 1000}, status=200)
+    assert [repo["slug"] for repo in forks["values"]] == ["fork"]
     api.call("POST", API + "/projects/DEST/repos/renamed", body={"name": "Fork", "project": {"key": "PRJ"}}, status=400)
 
     api.call("DELETE", repos + "/fork", status=202)

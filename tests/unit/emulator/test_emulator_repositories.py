@@ -179,6 +179,9 @@ def test_fork(api):
     assert api.post(f"{repos('ALPHA')}/app", json={"name": "x", "scmId": "git", "project": {"key": "BETA"}}).status_code == 400
     assert api.post(f"{repos('ALPHA')}/app", json={"name": "x", "project": {}}).status_code == 400
     assert api.post(f"{repos('ALPHA')}/app", json={"name": "x", "project": {"key": "NOPE"}}).status_code == 404
+    forks = api.get(f"{repos('ALPHA')}/app/forks").json
+    assert sorted((r["project"]["key"], r["slug"]) for r in forks["values"]) == [("BETA", "app"), ("BETA", "app-fork")]
+    assert api.get(f"{repos('BETA')}/app-fork/forks").json["values"] == []
 
 
 def test_state_dump_lists_the_repository_fields(api):

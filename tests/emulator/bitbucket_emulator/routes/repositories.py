@@ -19,6 +19,7 @@ What is modelled, and from where:
 * Fork: POST on the origin; ``name``, ``defaultBranch`` and ``project.key`` are used; an ``scmId``, a
   project without a key, or a name or slug in use in the target project is 400 (spec forkRepository).
   Personal projects are not modelled, so a fork must name its target project.
+* ``.../forks`` lists the direct forks (seed 004 "only looks at a given repository's direct forks").
 * The default-branch endpoint answers the configured default branch as a RestMinimalRef (spec
   getDefaultBranch_2: "a newly-created repository will have a configured default branch").
 """
@@ -236,6 +237,20 @@ def delete_repository(ctx, project_key, repository_slug):
     return empty(202)
 
 
+def list_forks(ctx, project_key, repository_slug):
+    # seed 004 / spec getForkedRepositories: a page of the repository's direct forks the caller may read.
+    state = ctx.state
+    project = load_project(state, project_key)
+    origin = load_repository(state, project, repository_slug)
+    require_repo(state, ctx.principal, project, origin, "REPO_READ")
+    forks = []
+    for other_project in state.sorted_projects():
+        for repo in sorted(other_project.repos.values(), key=lambda r: (r.name.lower(), r.id)):
+            if repo.origin_id == origin.id and repo_rank(state, ctx.principal, other_project, repo) >= READ_RANK:
+                forks.append((other_project, repo))
+    return 200, ctx.page(forks, lambda pair: repository_to_rest(ctx, pair[0], pair[1]))
+
+
 def get_default_branch(ctx, project_key, repository_slug):
     project = load_project(ctx.state, project_key)
     repo = load_repository(ctx.state, project, repository_slug)
@@ -263,6 +278,7 @@ ROUTES = [
     Route("PUT", _REPO, update_repository),
     Route("POST", _REPO, fork_repository),
     Route("DELETE", _REPO, delete_repository),
+    Route("GET", _REPO + "/forks", list_forks),
     Route("GET", _REPO + "/default-branch", get_default_branch),
     Route("PUT", _REPO + "/default-branch", set_default_branch),
 ]

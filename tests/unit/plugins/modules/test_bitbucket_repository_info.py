@@ -40,9 +40,28 @@ def test_every_page_with_default_branches(http, run_module, check_mode):
     http.assert_done()
 
 
-def test_one_by_slug(http, run_module):
-    http.expect(Call("GET", REPOS + "/api", body=repo("api", defaultBranch="main")))
-    assert [r["slug"] for r in run_module(dict(slug="api"))["repositories"]] == ["api"]
+def branch(name):
+    return {"id": "refs/heads/" + name, "displayId": name, "type": "BRANCH"}
+
+
+def test_one_by_slug_reads_the_default_branch_endpoint(http, run_module):
+    # For one repository, the configured default branch comes from its own endpoint (spec getDefaultBranch_2).
+    http.expect(Call("GET", REPOS + "/api", body=repo("api", defaultBranch="main")), Call("GET", REPOS + "/api/default-branch", body=branch("trunk")))
+    assert [(r["slug"], r["default_branch"]) for r in run_module(dict(slug="api"))["repositories"]] == [("api", "trunk")]
+    http.assert_done()
+
+
+def test_forks(http, run_module):
+    fork = repo("api-fork", project={"key": "SANDBOX"}, origin={"slug": "api", "project": {"key": "PLAT"}})
+    http.expect(
+        Call("GET", REPOS + "/api", body=repo("api")),
+        Call("GET", REPOS + "/api/default-branch", body=branch("main")),
+        Call("GET", REPOS + "/api/forks", query=FIRST_PAGE, body=page([fork])),
+    )
+
+    result = run_module(dict(slug="api", forks=True))
+
+    assert result["repositories"][0]["forks"] == [fork]
     http.assert_done()
 
 
@@ -54,7 +73,7 @@ def test_a_missing_one_is_an_empty_list(http, run_module):
 
 def test_one_by_name_without_a_configured_default_branch(http, run_module):
     http.expect(
-        Call("GET", REPOS, query=FIRST_PAGE, body=page([repo("api"), repo("web")])),
+        Call("GET", REPOS, query=FIRST_PAGE, body=page([repo("api"), repo("web", defaultBranch="main")])),
         Call("GET", REPOS + "/web/default-branch", status=404, body=errors("No default branch")),
     )
 
