@@ -479,7 +479,7 @@ class BitbucketClient:
         return self.request("DELETE", path, params=params, missing_ok=missing_ok)
 
     def pause(self, seconds):
-        """Wait between two polls of something Bitbucket does in the background (a job, a deletion)."""
+        """Wait between two polls of something Bitbucket does in the background (a job, a repository being created or deleted)."""
         self._sleep(seconds)
 
     def get_paged(self, path, params=None, missing_ok=False, limit=MAX_PAGE_LIMIT):
@@ -512,6 +512,24 @@ class BitbucketClient:
                     path=path,
                 )
             start = next_start
+
+    def get_list(self, path, params=None, missing_ok=False):
+        """Every item of a list that is documented as a bare JSON array, read without paging parameters.
+
+        API-MAP 1.5: some lists are declared as arrays (default-reviewer conditions) where other
+        servers may page them; an answer that is a standard page is followed to its end.
+        Returns ``None`` for a 404 when ``missing_ok``.
+        """
+        body = self.get(path, params=params, missing_ok=missing_ok)
+        if body is None and missing_ok:
+            return None
+        if isinstance(body, list):
+            return body
+        if isinstance(body, dict) and isinstance(body.get("values"), list):
+            if body.get("isLastPage", True):
+                return list(body["values"])
+            return self.get_paged(path, params=params)
+        raise BitbucketError("GET %s: expected a list, got %s" % (path, type(body).__name__), method="GET", path=path)
 
     def get_results(self, path, params=None):
         """Every ``results`` item of an authconfig page (API-MAP 1.5): ``limit=-1`` asks for all."""

@@ -6,9 +6,10 @@
 
 Internal to the bitbucket.datacenter collection: this module may change at any time.
 
-Bitbucket deletes Mesh nodes asynchronously (API-MAP 3.24) and runs migration jobs in the background
-(seed 003, API-MAP section 5): the request that starts the work returns at once, and a client reads the
-object again until it has reached its end. Every module that waits does it here, with the same two
+Bitbucket deletes Mesh nodes asynchronously (API-MAP 3.24), runs migration jobs in the background
+(seed 003, API-MAP section 5), initialises new repositories and deletes old ones after answering
+(API-MAP 3.2): the request that starts the work returns at once, and a client reads the object again
+until it has reached its end. Every module that waits does it here, with the same two
 options: ``wait_timeout`` (seconds, measured on the controller's monotonic clock) and ``poll_interval``.
 """
 
@@ -100,3 +101,39 @@ def wait_until_gone(client, path, params, label, result_key):
             **{result_key: waited.value}
         )
     return waited
+
+
+# The first pause, how it grows, and the longest one.
+FIRST_PAUSE_S = 0.1
+PAUSE_GROWTH = 2.0
+LONGEST_PAUSE_S = 2.0
+
+
+def wait_with_backoff(client, read, done, timeout, waiting_for, clock=None):
+    """Read until ``done(current)``, with growing pauses; return that last reading, or fail at ``timeout``.
+
+    For what settles in a moment (a new repository leaving INITIALISING, a deleted one going away,
+    API-MAP 3.2), where a fixed ``poll_interval`` would be too slow at first and too busy later.
+
+    ``read()`` gives the current state (for example a repository, or ``None`` when it is gone);
+    ``timeout`` is in seconds (0: one read, no pause). The time counted is the longer of the
+    pauses taken and the clock, so a slow server cannot stretch the wait past ``timeout``.
+    ``waiting_for`` completes the failure message ("repository PLAT/app to be deleted").
+    """
+    clock = clock or monotonic
+    started = clock()
+    paused = 0.0
+    pause = FIRST_PAUSE_S
+    while True:
+        current = read()
+        if done(current):
+            return current
+        spent = max(paused, clock() - started)
+        if spent + pause > timeout:
+            raise ModuleFailure(
+                "Timed out after %g seconds waiting for %s; raise wait_timeout if Bitbucket needs longer" % (timeout, waiting_for),
+                timed_out=True,
+            )
+        client.pause(pause)
+        paused += pause
+        pause = min(LONGEST_PAUSE_S, pause * PAUSE_GROWTH)

@@ -95,6 +95,8 @@ class SpecDefect:
       operations only, where its ``status_schema`` replaces what the document declares for them.
     * ``responses``: ``(status, schema)`` pairs that give a documented status of the operation the body schema the
       document leaves out; an empty body is checked as JSON ``null`` against it.
+    * ``request_content``: ``(media type, schema)`` pairs of request bodies the operation also takes, besides
+      the documented ones.
     * ``request_body``: the OpenAPI ``requestBody`` of operations the document declares without one.
 
     A ``patches`` entry whose property is None merges its keywords into the component schema itself.
@@ -111,6 +113,7 @@ class SpecDefect:
     status_schema: Optional[Dict[str, Any]] = None
     responses: Tuple[Tuple[int, Dict[str, Any]], ...] = ()
     request_body: Optional[Dict[str, Any]] = None
+    request_content: Tuple[Tuple[str, Dict[str, Any]], ...] = ()
 
 
 _PAGING_PARAMS = (
@@ -414,6 +417,25 @@ KNOWN_SPEC_DEFECTS = (
         operations=(("POST", "/api/latest/hook-scripts"), ("PUT", "/api/latest/hook-scripts/{scriptId}")),
         statuses=(403, 415),
         status_schema=_REST_ERRORS,
+    ),
+    SpecDefect(
+        key="restrictions-single-form",
+        source="seed 004 createRestrictions; API-MAP 3.4 and section 7 row 3",
+        reason="POST .../restrictions takes one RestRestrictionRequest as application/json (seed 004, the current docs); "
+               "the 9.4 document lists only the bulk form, an array as application/vnd.atl.bitbucket.bulk+json. Both exist "
+               "on real servers: the single form is accepted too, checked against RestRestrictionRequest.",
+        operations=(("POST", "/branch-permissions/latest/projects/{projectKey}/restrictions"),
+                    ("POST", "/branch-permissions/latest/projects/{projectKey}/repos/{repositorySlug}/restrictions")),
+        request_content=(("application/json", {"$ref": "#/components/schemas/RestRestrictionRequest"}),),
+    ),
+    SpecDefect(
+        key="webhooks-list-is-page",
+        source="spec findWebhooks / findWebhooks_1 ('A page of webhooks'); API-MAP 1.5",
+        reason="GET .../webhooks is described as 'A page of webhooks' but declares no schema and no paging parameters: "
+               "it is a standard page of RestWebhook, paged with start/limit like every page.",
+        operations=(("GET", _PROJECT + "/webhooks"), ("GET", _PROJECT + "/repos/{repositorySlug}/webhooks")),
+        list_of="RestWebhook",
+        params=_PAGING_PARAMS,
     ),
 )
 
@@ -894,6 +916,10 @@ class Contract:
             request_body = next((defect.request_body for defect in operation.defects if defect.request_body), None)
         if request_body is not None:
             request_body = self._deref(request_body)
+        extra_content = {media: {"schema": schema} for defect in operation.defects for media, schema in defect.request_content}
+        if extra_content:
+            request_body = dict(request_body or {})
+            request_body["content"] = dict(request_body.get("content", {}), **extra_content)
         if _is_empty(body):
             if request_body is not None and request_body.get("required"):
                 report("request-body", "the operation requires a request body; none was sent")

@@ -43,7 +43,7 @@ class ContractClient:
         self.exchanges = []
 
     def call(self, method, path, query=None, body=NO_BODY, auth=ADMIN, bearer=None, status=None, violation=None, form=None, headers=None,
-             accept="application/json"):
+             accept="application/json", content_type="application/json"):
         """Send one request; fail on any contract violation (but ``violation``) and on a status other than ``status``.
 
         ``violation``: a substring (or several) of the request violations a deliberately wrong request must carry;
@@ -58,14 +58,16 @@ class ContractClient:
         elif auth is not None:
             headers["Authorization"] = basic(*auth)
         kwargs = {"method": method, "query_string": query, "headers": headers}
-        content_type = None
         if form is not None:
             kwargs["data"] = form
             kwargs["content_type"] = content_type = "multipart/form-data"
             body = form
         elif body is not NO_BODY:
-            kwargs["json"] = body
-            content_type = "application/json"
+            # As text, so that a body may go with another media type (the bulk restrictions' own).
+            kwargs["data"] = json.dumps(body)
+            kwargs["content_type"] = content_type
+        else:
+            content_type = None
         response = self.client.open(path, **kwargs)
         text = response.get_data(as_text=True)
         try:
@@ -110,10 +112,15 @@ def make_project(api, key="PRJ", name="Platform"):
     return api.call("POST", API + "/projects", body={"key": key, "name": name, "description": "Onboarded by Ansible"}, status=201)
 
 
-def add_repository(api, project, slug):
-    """Repository records come from the emulator's control API (no repository REST API is needed here)."""
-    answer = api.client.post("/_emulator/repos", json={"project": project, "slug": slug})
-    assert answer.status_code == 201, answer.get_data(as_text=True)
+def add_repository(api, project, name):
+    """A repository made through the REST API (its slug is derived from ``name``)."""
+    return api.call("POST", API + "/projects/%s/repos" % project, body={"name": name, "scmId": "git"}, status=201)
+
+
+def advance_clock(api, ms):
+    """Emulator time moves on: a repository's initialisation or scheduled deletion completes."""
+    answer = api.client.post("/_emulator/clock", json={"advance_ms": ms})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
 
 
 # -- instance -----------------------------------------------------------------------------------
@@ -299,7 +306,9 @@ def test_project_lifecycle(api):
 
     add_repository(api, "PLAT", "app")
     api.call("DELETE", API + "/projects/PLAT", status=409)
-    api.client.delete("/_emulator/repos/PLAT/app")
+    api.call("DELETE", API + "/projects/PLAT/repos/app", status=202)
+    api.call("DELETE", API + "/projects/PLAT", status=409)
+    api.call("GET", API + "/projects/PLAT/repos/app", status=200)  # readable once more after the 202, then gone
     api.call("DELETE", API + "/projects/PLAT", status=204)
     api.call("DELETE", API + "/projects/PLAT", status=404)
 
@@ -1245,3 +1254,143 @@ def test_mesh_migration_jobs(api):
     api.call("GET", MIGRATION + "/mesh/999", status=404)
     api.call("GET", MIGRATION + "/mesh/999/summary", status=404)
     api.call("GET", MIGRATION + "/mesh/999/messages", status=404)
+
+
+# -- repositories ------------------------------------------------------------------------------------
+
+def test_repository_lifecycle(api):
+    make_project(api, "PRJ")
+    make_project(api, "DEST", name="Destination")
+    repos = API + "/projects/PRJ/repos"
+    created = api.call("POST", repos, body={"name": "My App", "scmId": "git"}, status=201)
+    assert created["slug"] == "my-app"
+    api.call("POST", repos, body={"name": "my app"}, status=409)
+    api.call("POST", repos, body={"scmId": "git"}, status=400)
+    api.call("POST", repos, body={"name": 7}, status=400, violation="$.name")
+    listed = api.call("GET", repos, query={"start": 0, "limit": 1000}, status=200)
+    assert [repo["slug"] for repo in listed["values"]] == ["my-app"]
+    api.call("GET", repos + "/my-app", status=200)
+    api.call("GET", repos + "/nope", status=404)
+    api.call("GET", API + "/projects/NOPE/repos", status=404)
+
+    updated = api.call("PUT", repos + "/my-app", body={"description": "The app", "forkable": False, "public": True}, status=201)
+    assert updated["description"] == "The app"
+    assert api.call("GET", repos + "/my-app/default-branch", status=200)["id"] == "refs/heads/main"
+    api.call("PUT", repos + "/my-app/default-branch", body={"id": "refs/heads/develop"}, status=204)
+    renamed = api.call("PUT", repos + "/my-app", body={"name": "Renamed"}, status=201)
+    assert renamed["slug"] == "renamed"
+    api.call("PUT", repos + "/renamed", body={"archived": True}, status=201)
+    api.call("PUT", repos + "/renamed", body={"description": "refused"}, status=409)
+    api.call("PUT", repos + "/renamed", body={"archived": False}, status=201)
+    moved = api.call("PUT", repos + "/renamed", body={"project": {"key": "DEST"}}, status=201)
+    assert moved["project"]["key"] == "DEST"
+    fork = api.call("POST", API + "/projects/DEST/repos/renamed", body={"name": "Fork", "project": {"key": "PRJ"}}, status=201)
+    assert fork["origin"]["slug"] == "renamed"
+    forks = api.call("GET", API + "/projects/DEST/repos/renamed/forks", query={"start": 0, "limit": 1000}, status=200)
+    assert [repo["slug"] for repo in forks["values"]] == ["fork"]
+    api.call("POST", API + "/projects/DEST/repos/renamed", body={"name": "Fork", "project": {"key": "PRJ"}}, status=400)
+
+    api.call("DELETE", repos + "/fork", status=202)
+    api.call("DELETE", API + "/projects/DEST/repos/renamed", status=202)
+    api.call("GET", repos + "/fork", status=200)
+    advance_clock(api, 60_000)
+    api.call("GET", repos + "/fork", status=404)
+    api.call("DELETE", repos + "/fork", status=204)
+
+
+# -- branch restrictions -----------------------------------------------------------------------------
+
+RESTRICTIONS = "/rest/branch-permissions/latest/projects/PRJ"
+
+
+def restriction(kind="pull-request-only", name="main", **exemptions):
+    body = {"type": kind, "matcher": {"id": "refs/heads/" + name, "displayId": name, "type": {"id": "BRANCH", "name": "Branch"}}}
+    body.update(exemptions)
+    return body
+
+
+@pytest.mark.parametrize("scope", ["", "/repos/app"])
+def test_branch_restrictions(api, scope):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    make_user(api, "alice")
+    api.call("POST", API + "/admin/groups", query={"name": "release"}, status=200)
+    base = RESTRICTIONS + scope + "/restrictions"
+    single = api.call("POST", base, body=restriction(userSlugs=["alice"], groupNames=["release"], accessKeyIds=[4]), status=200)
+    assert single["scope"]["type"] == ("REPOSITORY" if scope else "PROJECT")
+    bulk = api.call("POST", base, body=[restriction("no-deletes"), restriction("no-creates", "release")], status=200,
+                    content_type="application/vnd.atl.bitbucket.bulk+json")
+    assert bulk["type"] == "no-deletes"
+    listed = api.call("GET", base, query={"start": 0, "limit": 1000}, status=200)
+    assert len(listed["values"]) == 3
+    found = api.call("GET", base, query={"matcherType": "BRANCH", "matcherId": "refs/heads/main", "type": "no-deletes"}, status=200)
+    assert [r["id"] for r in found["values"]] == [bulk["id"]]
+    api.call("GET", base, query={"matcherId": "refs/heads/main"}, status=400)
+    api.call("GET", base, query={"type": "not-a-type"}, status=400, violation="query parameter 'type'")
+    api.call("GET", base + "/%d" % single["id"], status=200)
+    api.call("POST", base, body=restriction(userSlugs=["ghost"]), status=400)
+    api.call("POST", base, body={"type": "no-deletes", "matcher": {"id": "main", "type": {"id": "BRANCH"}}}, status=400)
+    api.call("DELETE", base + "/%d" % single["id"], status=204)
+    api.call("GET", base + "/%d" % single["id"], status=404)
+    api.call("DELETE", base + "/%d" % single["id"], status=404)
+
+
+def test_repository_restrictions_show_the_inherited_ones(api):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    api.call("POST", RESTRICTIONS + "/restrictions", body=restriction("no-deletes"), status=200)
+    own = api.call("POST", RESTRICTIONS + "/repos/app/restrictions", body=restriction("read-only"), status=200)
+    listed = api.call("GET", RESTRICTIONS + "/repos/app/restrictions", status=200)
+    assert [r["scope"]["type"] for r in listed["values"]] == ["PROJECT", "REPOSITORY"]
+    assert listed["values"][1]["id"] == own["id"]
+
+
+# -- default reviewers -------------------------------------------------------------------------------
+
+REVIEWERS = "/rest/default-reviewers/latest/projects/PRJ"
+
+
+@pytest.mark.parametrize("scope", ["", "/repos/app"])
+def test_default_reviewer_conditions(api, app, scope):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    make_user(api, "alice")
+    alice = next(user.id for user in app.state.users.values() if user.name == "alice")
+    base = REVIEWERS + scope
+    body = {
+        "sourceMatcher": {"id": "ANY_REF_MATCHER_ID", "displayId": "ANY_REF_MATCHER_ID", "type": {"id": "ANY_REF", "name": "Any branch"}},
+        "targetMatcher": {"id": "refs/heads/main", "displayId": "main", "type": {"id": "BRANCH", "name": "Branch"}},
+        "reviewers": [{"id": alice}],
+        "requiredApprovals": 1,
+    }
+    created = api.call("POST", base + "/condition", body=body, status=200)
+    assert api.call("GET", base + "/conditions", status=200) == [created]
+    updated = api.call("PUT", base + "/condition/%d" % created["id"], body=dict(body, requiredApprovals=0), status=200)
+    assert updated["requiredApprovals"] == 0
+    api.call("POST", base + "/condition", body=dict(body, reviewers=[]), status=400)
+    api.call("DELETE", base + "/condition/%d" % created["id"], status=204)
+    api.call("DELETE", base + "/condition/%d" % created["id"], status=404)
+    api.call("PUT", base + "/condition/%d" % created["id"], body=body, status=404)
+
+
+# -- webhooks ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scope", ["", "/repos/app"])
+def test_webhooks(api, scope):
+    make_project(api)
+    add_repository(api, "PRJ", "app")
+    base = API + "/projects/PRJ" + scope + "/webhooks"
+    body = {"name": "ci", "url": "https://ci.example.com/hook", "events": ["repo:refs_changed"], "active": True,
+            "sslVerificationRequired": True, "configuration": {"secret": "s3cret"}}
+    created = api.call("POST", base, body=body, status=200)
+    assert "s3cret" not in json.dumps(created)
+    listed = api.call("GET", base, query={"start": 0, "limit": 1000}, status=200)
+    assert [hook["name"] for hook in listed["values"]] == ["ci"]
+    api.call("GET", base, query={"event": "pr:merged"}, status=200)
+    api.call("GET", base + "/%d" % created["id"], status=200)
+    updated = api.call("PUT", base + "/%d" % created["id"], body={"name": "ci", "url": "https://ci.example.com/v2"}, status=200)
+    assert updated["url"] == "https://ci.example.com/v2"
+    api.call("POST", base, body={"name": "bad", "url": "nowhere", "events": ["repo:refs_changed"]}, status=400)
+    api.call("DELETE", base + "/%d" % created["id"], status=204)
+    api.call("GET", base + "/%d" % created["id"], status=404)
+    api.call("DELETE", base + "/%d" % created["id"], status=404)

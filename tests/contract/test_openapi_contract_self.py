@@ -393,3 +393,28 @@ def test_a_recorded_form_is_checked_against_the_form_schema(contract):
     # updateHookScript declares */*: the form's schema applies too.
     assert "$.content" in messages(contract.check_request("PUT", HOOK_SCRIPTS + "/3", body={"content": 1}, content_type=multipart))
     assert "not documented" in messages(contract.check_request("POST", HOOK_SCRIPTS, body={"name": "x"}, content_type="application/json"))
+
+
+RESTRICTIONS = "/rest/branch-permissions/latest/projects/PRJ/restrictions"
+RESTRICTION = {"type": "no-deletes", "matcher": {"id": "refs/heads/main", "displayId": "main", "type": {"id": "BRANCH", "name": "Branch"}}}
+
+
+def test_restrictions_take_the_single_form_too(contract, raw_contract):
+    for path in (RESTRICTIONS, "/rest/branch-permissions/latest/projects/PRJ/repos/app/restrictions"):
+        assert contract.check_request("POST", path, body=RESTRICTION, content_type="application/json") == []
+        assert "content type 'application/json' is not documented" in messages(
+            raw_contract.check_request("POST", path, body=RESTRICTION, content_type="application/json"))
+        # The documented bulk form stays what it was: an array.
+        bulk = "application/vnd.atl.bitbucket.bulk+json"
+        assert contract.check_request("POST", path, body=[RESTRICTION], content_type=bulk) == []
+        assert parts(contract.check_request("POST", path, body=RESTRICTION, content_type=bulk)) == ["request-body"]
+    assert parts(contract.check_request("POST", RESTRICTIONS, body=dict(RESTRICTION, type=5), content_type="application/json")) == ["request-body"]
+
+
+def test_webhooks_list_is_a_page(contract, raw_contract):
+    hooks = PROJECT + "/webhooks"
+    hook = {"id": 1, "name": "ci", "url": "https://ci.example.com", "events": ["repo:refs_changed"], "active": True}
+    assert contract.check_exchange("GET", hooks, query={"start": 0, "limit": 1000}, status=200, response_body=page([hook])) == []
+    assert "undeclared query parameter 'start'" in messages(raw_contract.check_request("GET", hooks, query={"start": 0}))
+    assert parts(contract.check_response("GET", hooks, 200, page([dict(hook, events="repo:refs_changed")]))) == ["response-body"]
+    assert parts(contract.check_response("GET", hooks, 200, [hook])) == []

@@ -24,6 +24,7 @@ import time
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import BaseConverter, Map, Rule
+from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from . import controls, rate_limiting
@@ -38,6 +39,7 @@ from .errors import (
 )
 from .faults import WRITE_METHODS, FaultSet
 from .permissions import LICENSED_RANK, Principal, user_global_rank
+from .probes import ProbeSet
 from .routes import ROUTES
 from .routes import basic_auth
 from .state import State, hash_secret
@@ -103,6 +105,7 @@ class EmulatorApp:
         self.lock = threading.RLock()
         self.state = State(seed=seed)
         self.faults = FaultSet()
+        self.probes = ProbeSet()
         self.requests_log = []
         self.counters = {"total": 0, "by_method": {}, "writes": 0}
         self._seq = 0
@@ -132,6 +135,7 @@ class EmulatorApp:
         with self.lock:
             self.state.reset()
             self.faults.clear()
+            self.probes.clear()
             self.clear_log()
             self.max_page_limit = max_page_limit or self.default_max_page_limit
             self.version = parse_version(version) if version else self.default_version
@@ -177,7 +181,9 @@ class EmulatorApp:
         if early is not None:
             status, headers, body = early
         else:
-            status, headers, body, principal = self._dispatch(request, method, path, paths)
+            with self.lock:
+                self._run_probes(seq, request, method, paths)
+                status, headers, body, principal = self._dispatch(request, method, path, paths)
         response = _json_response(status, body, headers)
         self._log(seq, request, status, body, principal, started)
         return response
@@ -203,6 +209,8 @@ class EmulatorApp:
         route = self._handlers[endpoint]
         principal = None
         with self.lock:
+            # Emulator time may have completed a repository's initialisation or deletion (state.settle).
+            self.state.settle()
             try:
                 principal = self._authenticate(request)
                 if principal is None and not route.public:
@@ -227,6 +235,21 @@ class EmulatorApp:
                     # The change has landed; only the answer is lost (DESIGN "write-then-fail").
                     return failed, {}, error_body("Injected fault: the change was applied but the response failed.", SERVICE_EXCEPTION), principal
         return status, {}, body, principal
+
+    def _run_probes(self, seq, request, method, paths):
+        """Answer each due probe's read with this request's credentials, before the request runs (probes.py)."""
+        for probe in self.probes.due(method, paths):
+            probe_path, _separator, query = probe.path.partition("?")
+            headers = {}
+            if request.headers.get("Authorization"):
+                headers["Authorization"] = request.headers["Authorization"]
+            builder = EnvironBuilder(path=probe_path, method="GET", query_string=query, headers=headers, base_url=request.host_url)
+            try:
+                probe_request = Request(builder.get_environ())
+            finally:
+                builder.close()
+            status, _headers, body, _principal = self._dispatch(probe_request, "GET", probe_path, (probe_path,))
+            probe.captured.append({"before_seq": seq, "before": f"{method} {request.path}", "status": status, "body": body})
 
     # -- authentication ------------------------------------------------------------
 

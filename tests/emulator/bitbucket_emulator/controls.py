@@ -3,7 +3,7 @@
 =======  =================================  ====================================================
 Method   Path                               Effect
 =======  =================================  ====================================================
-POST     /_emulator/reset                   back to the seed; clears faults, log, counters, clock.
+POST     /_emulator/reset                   back to the seed; clears faults, probes, log, counters, clock.
                                             Optional body ``{"max_page_limit": N, "version": V}``:
                                             the page cap and the Bitbucket version to claim.
 GET      /_emulator/settings                ``{"max_page_limit", "version"}``.
@@ -31,9 +31,6 @@ DELETE   /_emulator/cluster                 back to the local node alone.
 POST     /_emulator/mesh                    ``{"node": NAME[, "offline": BOOL][, "repository_ids": [..]]}``
                                             takes a Mesh node offline or online, or makes it host
                                             those repositories.
-POST     /_emulator/repos                   ``{"project", "slug"[, "name", "public"]}`` adds a
-                                            repository record (no repository REST API yet).
-DELETE   /_emulator/repos/{project}/{slug}  removes that repository record.
 GET      /_emulator/license                 ``{"licensed_user_limit": N|null, "licensed_users": N}``.
 POST     /_emulator/license                 ``{"licensed_user_limit": N|null}`` sets the number of
                                             licensed users the licence allows (null: unlimited);
@@ -62,6 +59,9 @@ POST     /_emulator/features                ``{"feature.hook.scripts": true|fals
                                             switch (null: the claimed version's default; hook
                                             scripts are off by default since 8.18). A reset
                                             restores the defaults.
+GET      /_emulator/probes                  active probes and what each one read (probes.py).
+POST     /_emulator/probes                  add a probe: read a path before matching requests run.
+DELETE   /_emulator/probes                  remove every probe.
 =======  =================================  ====================================================
 """
 
@@ -252,31 +252,27 @@ def _clock(app, request, method, rest):
                             "frozen_at_ms": state.clock_frozen_at_ms, "tick_ms": state.clock_tick_ms})
 
 
-def _repos(app, request, method, rest):
-    state = app.state
-    if method == "POST" and not rest:
+def _probes(app, request, method, rest):
+    if rest:
+        return _error(404, "unknown control endpoint")
+    if method == "GET":
+        with app.lock:
+            return _reply(200, app.probes.to_json())
+    if method == "DELETE":
+        with app.lock:
+            app.probes.clear()
+        return _reply(204)
+    if method == "POST":
         body, error = _body(request)
         if error:
             return error
-        if not isinstance(body, dict) or not isinstance(body.get("project"), str) or not isinstance(body.get("slug"), str):
-            return _error(400, "the body must be {\"project\": KEY, \"slug\": SLUG[, \"name\": NAME, \"public\": BOOL]}")
         with app.lock:
-            project = state.find_project(body["project"])
-            if project is None:
-                return _error(404, f"no project {body['project']}")
-            if body["slug"].lower() in project.repos:
-                return _error(409, f"repository {body['slug']} already exists in {project.key}")
-            repo = state.add_repository(project, body["slug"], body.get("name"), bool(body.get("public", False)))
-            return _reply(201, {"id": repo.id, "slug": repo.slug, "name": repo.name, "project": project.key, "public": repo.public})
-    if method == "DELETE" and len(rest) == 2:
-        with app.lock:
-            project = state.find_project(rest[0])
-            repo = project.repos.get(rest[1].lower()) if project else None
-            if repo is None:
-                return _error(404, f"no repository {rest[0]}/{rest[1]}")
-            state.remove_repository(project, repo)
-        return _reply(204)
-    return _error(405, "use POST /_emulator/repos or DELETE /_emulator/repos/{project}/{slug}")
+            try:
+                probe = app.probes.add(body)
+            except FaultError as exc:
+                return _error(400, str(exc))
+            return _reply(200, probe.to_json())
+    return _error(405, "use GET, POST or DELETE /_emulator/probes")
 
 
 def _license(app, request, method, rest):
@@ -460,7 +456,6 @@ _HANDLERS = {
     "counters": _counters,
     "faults": _faults,
     "clock": _clock,
-    "repos": _repos,
     "license": _license,
     "users": _users,
     "ssh": ssh_control.handle,
@@ -468,4 +463,5 @@ _HANDLERS = {
     "tsv": auth_controls.tsv,
     "sso-login": auth_controls.sso_login,
     "features": _features,
+    "probes": _probes,
 }

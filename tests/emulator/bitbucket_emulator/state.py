@@ -109,9 +109,28 @@ class Group:
         return {"name": self.name, "deletable": True}
 
 
+# A new repository is INITIALISING, and a deleted one stays readable, for a while (API-MAP 3.2: "New repos
+# may be INITIALISING"; "After 202, the repo can still be GET-able for a while ... poll for 404"). The while
+# is counted in reads of the repository, so that a run makes the same requests every time: the first read
+# after the create still shows INITIALISING, the first read after the delete still finds the repository.
+# Emulator time ends both too, after a longer while (/_emulator/clock skips it).
+REPOSITORY_PENDING_READS = 1
+REPOSITORY_PENDING_MS = 10_000
+# spec getDefaultBranch_2: "a newly-created repository will have a configured default branch"; the
+# RestRepository examples of the spec and seed 004 name it "main".
+DEFAULT_BRANCH = "main"
+
+
+def slugify_repository(name):
+    # spec updateRepository: "The repository's slug is derived from its name"; Bitbucket lower-cases it and
+    # turns every run of characters other than letters, digits, '.', '_' and '-' into one '-'.
+    slug = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-")
+    return slug or "repository"
+
+
 @dataclass
 class Repository:
-    """A repository exists only as state for now: it blocks project deletion and owns repository tokens."""
+    """A repository of a project: its settings, its lifecycle state and the grants that hang off it."""
 
     id: int
     slug: str
@@ -119,6 +138,68 @@ class Repository:
     public: bool = False
     user_grants: dict = field(default_factory=dict)   # user id -> REPO_* permission
     group_grants: dict = field(default_factory=dict)  # lower-cased group name -> REPO_* permission
+    description: str = ""
+    forkable: bool = True
+    archived: bool = False
+    default_branch: str = DEFAULT_BRANCH
+    scm_id: str = "git"
+    state: str = "AVAILABLE"  # spec RestRepository.state: AVAILABLE, INITIALISING, INITIALISATION_FAILED, OFFLINE
+    origin_id: int | None = None       # the repository this one is a fork of
+    hierarchy_id: str = ""
+    initialising_since: int | None = None  # emulator time at which the create (INITIALISING) began
+    initialising_reads: int = 0            # reads that still show INITIALISING
+    deletion_since: int | None = None      # emulator time at which the deletion was scheduled
+    deletion_reads: int = 0                # reads that still find the repository
+
+    @property
+    def deleting(self):
+        return self.deletion_since is not None
+
+
+@dataclass
+class Restriction:
+    """A branch permission (API-MAP 3.4): a matcher, a type and its exemptions, on a project or one repository."""
+
+    id: int
+    project_id: int
+    repo_id: int | None       # None for a project-level restriction
+    type: str
+    matcher_type: str         # BRANCH, PATTERN, MODEL_CATEGORY, MODEL_BRANCH
+    matcher_id: str
+    matcher_display_id: str
+    user_ids: list = field(default_factory=list)
+    groups: list = field(default_factory=list)          # group names as given
+    access_key_ids: list = field(default_factory=list)  # stored as given (access keys are modelled elsewhere)
+
+
+@dataclass
+class ReviewerCondition:
+    """A default-reviewer pull request condition (API-MAP section 8; spec createPullRequestCondition)."""
+
+    id: int
+    project_id: int
+    repo_id: int | None
+    source: dict              # {"type": ..., "id": ..., "displayId": ...}
+    target: dict
+    reviewer_ids: list = field(default_factory=list)
+    required_approvals: int = 0
+
+
+@dataclass
+class Webhook:
+    """A project or repository webhook (API-MAP section 8; spec createWebhook). The secret is kept as a hash."""
+
+    id: int
+    project_id: int
+    repo_id: int | None
+    name: str
+    url: str
+    events: list
+    active: bool = True
+    ssl_verification_required: bool = True
+    secret_hash: str | None = None
+    created: int = 0
+    updated: int = 0
 
 
 @dataclass
@@ -178,6 +259,12 @@ class State:
         self.tokens = {}      # id -> AccessToken
         # Hooks, hook scripts, auto-decline, auto-merge, pull-request settings (settings_state.py).
         self.settings = SettingsState()
+        self.restrictions = {}         # id -> Restriction
+        self.reviewer_conditions = {}  # id -> ReviewerCondition
+        self.webhooks = {}             # id -> Webhook
+        self._next_restriction_id = 1
+        self._next_condition_id = 1
+        self._next_webhook_id = 1
         self.clock_offset_ms = 0
         # spec createUser 403 "would exceed the server's license limit": the number of licensed users the
         # licence allows; None is unlimited. Set through POST /_emulator/license (licensing.py).
@@ -364,6 +451,9 @@ class State:
         del self.projects[project.id]
         for token in [t for t in self.tokens.values() if t.project_id == project.id]:
             self.remove_token(token)
+        for collection in (self.restrictions, self.reviewer_conditions, self.webhooks):
+            for item_id in [i for i, item in collection.items() if item.project_id == project.id]:
+                del collection[item_id]
 
     def sorted_projects(self):
         return sorted(self.projects.values(), key=lambda project: (project.name.lower(), project.id))
@@ -378,6 +468,104 @@ class State:
         del project.repos[repo.slug]
         for token in [t for t in self.tokens.values() if t.repo_id == repo.id]:
             self.remove_token(token)
+        for collection in (self.restrictions, self.reviewer_conditions, self.webhooks):
+            for item_id in [i for i, item in collection.items() if item.repo_id == repo.id]:
+                del collection[item_id]
+
+    def create_repository(self, project, name, origin=None):
+        """A new repository named ``name``: its slug derived from the name, INITIALISING for a short while."""
+        repo = self.add_repository(project, slugify_repository(name), name)
+        repo.state = "INITIALISING"
+        repo.initialising_since = self.now_ms()
+        repo.initialising_reads = REPOSITORY_PENDING_READS
+        repo.hierarchy_id = origin.hierarchy_id if origin is not None else hashlib.sha1(f"repo-{repo.id}".encode()).hexdigest()[:20]
+        if origin is not None:
+            repo.origin_id = origin.id
+            repo.default_branch = origin.default_branch
+        return repo
+
+    def find_repository_by_name(self, project, name):
+        wanted = name.lower()
+        for repo in project.repos.values():
+            if repo.name.lower() == wanted:
+                return repo
+        return None
+
+    def rename_repository(self, project, repo, name):
+        del project.repos[repo.slug]
+        repo.name = name
+        repo.slug = slugify_repository(name)
+        project.repos[repo.slug] = repo
+
+    def move_repository(self, repo, source, target):
+        """Move ``repo`` from project ``source`` to ``target``; its tokens, restrictions and hooks go with it."""
+        del source.repos[repo.slug]
+        target.repos[repo.slug] = repo
+        for token in self.tokens.values():
+            if token.repo_id == repo.id:
+                token.project_id = target.id
+        for collection in (self.restrictions, self.reviewer_conditions, self.webhooks):
+            for item in collection.values():
+                if item.repo_id == repo.id:
+                    item.project_id = target.id
+
+    def schedule_repository_deletion(self, repo):
+        if repo.deletion_since is None:
+            repo.deletion_since = self.now_ms()
+            repo.deletion_reads = REPOSITORY_PENDING_READS
+
+    def note_repository_read(self, repo):
+        """A GET of the repository (alone or in a list): it counts towards the end of what is pending."""
+        if repo.state == "INITIALISING":
+            if repo.initialising_reads > 0:
+                repo.initialising_reads -= 1
+            else:
+                self._finish_initialising(repo)
+        if repo.deletion_since is not None and repo.deletion_reads > 0:
+            repo.deletion_reads -= 1
+
+    def _finish_initialising(self, repo):
+        repo.state = "AVAILABLE"
+        repo.initialising_since = None
+        repo.initialising_reads = 0
+
+    def settle(self):
+        """Finish what is done: deletions whose reads are spent, and whatever emulator time has ended.
+
+        A clock moved back (/_emulator/clock) before the start counts as done, so that a test that puts
+        the clock back never leaves a repository initialising or being deleted.
+        """
+        now = self.now_ms()
+
+        def over(since):
+            return since is not None and (now >= since + REPOSITORY_PENDING_MS or now < since)
+
+        for project in list(self.projects.values()):
+            for repo in list(project.repos.values()):
+                if repo.deletion_since is not None and (repo.deletion_reads <= 0 or over(repo.deletion_since)):
+                    self.remove_repository(project, repo)
+                elif repo.state == "INITIALISING" and over(repo.initialising_since):
+                    self._finish_initialising(repo)
+
+    # -- branch permissions, default reviewers, webhooks ------------------
+
+    def add_restriction(self, project, repo, kind, matcher_type, matcher_id, display_id, user_ids, groups, access_key_ids):
+        restriction = Restriction(
+            id=self._next_restriction_id, project_id=project.id, repo_id=repo.id if repo is not None else None, type=kind,
+            matcher_type=matcher_type, matcher_id=matcher_id, matcher_display_id=display_id,
+            user_ids=list(user_ids), groups=list(groups), access_key_ids=list(access_key_ids),
+        )
+        self._next_restriction_id += 1
+        self.restrictions[restriction.id] = restriction
+        return restriction
+
+    def new_condition_id(self):
+        self._next_condition_id += 1
+        return self._next_condition_id - 1
+
+    def new_webhook_id(self):
+        self._next_webhook_id += 1
+        return self._next_webhook_id - 1
 
     def find_repository_by_id(self, repo_id):
         for project in self.projects.values():
@@ -449,6 +637,7 @@ class State:
 
     def dump(self):
         """JSON-ready snapshot for GET /_emulator/state (secrets only as hashes)."""
+        self.settle()
         groups_by_key = {key: group.name for key, group in self.groups.items()}
         users = {user.id: user.name for user in self.users.values()}
         projects = []
@@ -463,7 +652,10 @@ class State:
                 "user_permissions": {users.get(uid, str(uid)): perm for uid, perm in sorted(project.user_grants.items())},
                 "group_permissions": {groups_by_key.get(key, key): perm for key, perm in sorted(project.group_grants.items())},
                 "repos": [
-                    {"id": repo.id, "slug": repo.slug, "name": repo.name, "public": repo.public}
+                    {"id": repo.id, "slug": repo.slug, "name": repo.name, "public": repo.public,
+                     "description": repo.description, "forkable": repo.forkable, "archived": repo.archived,
+                     "default_branch": repo.default_branch, "state": repo.state, "origin_id": repo.origin_id,
+                     "deleting": repo.deleting}
                     for repo in sorted(project.repos.values(), key=lambda r: r.slug)
                 ],
             })
@@ -515,6 +707,22 @@ class State:
                 {project.id: project.key for project in self.projects.values()},
                 {repo.id: f"{project.key}/{repo.slug}" for project in self.projects.values() for repo in project.repos.values()},
             ),
+            "restrictions": [
+                {"id": r.id, "project_id": r.project_id, "repo_id": r.repo_id, "type": r.type, "matcher_type": r.matcher_type,
+                 "matcher_id": r.matcher_id, "users": [users.get(uid, str(uid)) for uid in r.user_ids], "groups": list(r.groups),
+                 "access_key_ids": list(r.access_key_ids)}
+                for r in sorted(self.restrictions.values(), key=lambda r: r.id)
+            ],
+            "reviewer_conditions": [
+                {"id": c.id, "project_id": c.project_id, "repo_id": c.repo_id, "source": dict(c.source), "target": dict(c.target),
+                 "reviewers": [users.get(uid, str(uid)) for uid in c.reviewer_ids], "required_approvals": c.required_approvals}
+                for c in sorted(self.reviewer_conditions.values(), key=lambda c: c.id)
+            ],
+            "webhooks": [
+                {"id": w.id, "project_id": w.project_id, "repo_id": w.repo_id, "name": w.name, "url": w.url, "events": list(w.events),
+                 "active": w.active, "ssl_verification_required": w.ssl_verification_required, "secret_sha256": w.secret_hash}
+                for w in sorted(self.webhooks.values(), key=lambda w: w.id)
+            ],
             "clock_offset_ms": self.clock_offset_ms,
             "licensed_user_limit": self.licensed_user_limit,
             **self.ssh.dump(self),

@@ -90,10 +90,23 @@ class Api:
         response = self.put(f"/rest/api/latest/projects/{key}/permissions/users", query_string={"name": name, "permission": permission}, auth=auth)
         assert response.status_code == 204, response.get_data(as_text=True)
 
-    def make_repo(self, key, slug):
-        response = self.client.post("/_emulator/repos", json={"project": key, "slug": slug})
+    def make_repo(self, key, name, auth=ADMIN, **fields):
+        """Create a repository through the REST API (its slug is derived from ``name``)."""
+        response = self.post(f"/rest/api/latest/projects/{key}/repos", json={"name": name, "scmId": "git", **fields}, auth=auth)
         assert response.status_code == 201, response.get_data(as_text=True)
         return response.json
+
+    def delete_repo(self, key, slug, auth=ADMIN):
+        """Delete a repository through the REST API (202, scheduled), and read it once so the deletion completes."""
+        path = f"/rest/api/latest/projects/{key}/repos/{slug}"
+        response = self.delete(path, auth=auth)
+        assert response.status_code in (202, 204), response.get_data(as_text=True)
+        self.get(path, auth=auth)
+
+    def advance_clock(self, ms):
+        """Move emulator time on, e.g. past a repository's initialisation or scheduled deletion."""
+        response = self.client.post("/_emulator/clock", json={"advance_ms": ms})
+        assert response.status_code == 200, response.get_data(as_text=True)
 
     def make_token(self, owner_path, permissions, name="ci", auth=ADMIN, **fields):
         body = {"name": name, "permissions": permissions, **fields}

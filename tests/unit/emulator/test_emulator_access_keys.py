@@ -159,9 +159,9 @@ def test_grants_follow_their_project_and_repository(scopes, client):
     # Keyed by repository id: the grant survives the project key changing.
     assert scopes.put("/rest/api/latest/projects/ALPHA", json={"key": "GAMMA"}).status_code == 201
     assert listed(scopes, "GAMMA/repos/app") == [(key_id, "REPO_READ")]
-    client.delete("/_emulator/repos/GAMMA/app")
+    scopes.delete_repo("GAMMA", "app")
     assert scopes.get(f"{KEYS}/ssh/{key_id}/repos").json["values"] == []
-    client.delete("/_emulator/repos/GAMMA/web")
+    scopes.delete_repo("GAMMA", "web")
     scopes.delete("/rest/api/latest/projects/BETA")
     assert scopes.get(f"{KEYS}/ssh/{key_id}/projects").status_code == 404
 

@@ -212,11 +212,12 @@ def test_fault_document_validation_and_clearing(client):
     assert client.get("/_emulator/faults").json == {"faults": []}
 
 
-def test_clock_and_repo_fixtures(client):
+def test_clock_and_unknown_controls(client):
     before = client.get("/_emulator/clock").json
     after = client.post("/_emulator/clock", json={"advance_ms": 1000}).json
     assert after["offset_ms"] == 1000
     assert after["now"] >= before["now"] + 1000
+    # Repositories are made through the REST API; the old record control is gone.
     assert client.post("/_emulator/repos", json={"project": "NOPE", "slug": "r"}).status_code == 404
     assert client.get("/_emulator/nothing").status_code == 404
 

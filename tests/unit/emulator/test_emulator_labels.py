@@ -96,6 +96,6 @@ def test_writing_labels_needs_repo_admin(api, labelled):
 
 
 def test_a_removed_repository_takes_its_labels_uses_along(api, client, labelled):
-    client.delete("/_emulator/repos/LAB/one")
+    api.delete_repo("LAB", "one")
     assert [repo["slug"] for repo in api.get(f"{LABELS}/team-a/labeled").json["values"]] == ["two"]
     assert client.get("/_emulator/state").json["labels"] == ["legacy", "team-a", "team-b"]

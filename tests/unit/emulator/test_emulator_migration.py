@@ -161,7 +161,7 @@ def test_job_ids_belong_to_their_kind(api, repos):
 def test_an_import_reads_an_archive_an_export_wrote(api, client, repos, clock):
     start(api, EXPORTS, export_body(("ALPHA", "*"), ("BETA", "*")))
     clock(6)
-    client.delete("/_emulator/repos/BETA/three")
+    api.delete_repo("BETA", "three")
     job = start(api, IMPORTS, {"archivePath": "Bitbucket_export_1.tar"})
     assert job["type"] == "com.atlassian.bitbucket.migration.import"
     clock(6)
@@ -191,7 +191,7 @@ def test_invalid_imports_are_400(api, body, words):
 def test_an_import_into_a_new_instance_creates_projects(api, client, repos, clock):
     start(api, EXPORTS, export_body(("BETA", "*")))
     clock(4)
-    client.delete("/_emulator/repos/BETA/three")
+    api.delete_repo("BETA", "three")
     assert api.delete("/rest/api/latest/projects/BETA").status_code == 204
     job = start(api, IMPORTS, {"archivePath": "sub/dir/Bitbucket_export_1.tar"})
     clock(4)

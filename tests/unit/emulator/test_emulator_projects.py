@@ -100,7 +100,10 @@ def test_delete_is_204_and_409_while_repositories_exist(api, client):
     api.make_repo("GONE", "repo1")
     blocked = api.delete(f"{PROJECTS}/GONE")
     assert blocked.status_code == 409
-    assert client.delete("/_emulator/repos/GONE/repo1").status_code == 204
+    # API-MAP 3.1: a repository deletion is scheduled (202); the project stays blocked until it is done.
+    assert api.delete(f"{PROJECTS}/GONE/repos/repo1").status_code == 202
+    assert api.delete(f"{PROJECTS}/GONE").status_code == 409
+    assert api.get(f"{PROJECTS}/GONE/repos/repo1").status_code == 200  # readable once more, then gone
     assert api.delete(f"{PROJECTS}/GONE").status_code == 204
     assert api.get(f"{PROJECTS}/GONE").status_code == 404
     assert api.delete(f"{PROJECTS}/GONE").status_code == 404

@@ -253,7 +253,7 @@ def test_the_state_dump_names_each_setting_by_scope_and_forgets_deleted_projects
     assert settings["hooks"] == {"repository:SET/app": {FORCE_PUSH: {"enabled": True, "settings": None}}}
     assert settings["pull_request_requirements"]["SET/app"]["approvers_count"] == 1
     for slug in ("app", "other"):
-        client.delete(f"/_emulator/repos/SET/{slug}")
+        scoped.delete_repo("SET", slug)
     scoped.delete(f"{API}/projects/SET")
     settings = client.get("/_emulator/state").json["settings"]
     assert settings["auto_decline"] == {} and settings["hooks"] == {} and settings["pull_request_requirements"] == {}

@@ -7,6 +7,7 @@ from . import loggers, mail_server, project_permissions, projects, rate_limits, 
 from . import ssh_keys, system, token_policy, tsv, user_settings, users
 from . import auto_settings, hook_scripts, hooks, pull_request_settings
 from . import cluster, labels, mesh, migration
+from . import branch_restrictions, default_reviewers, repositories, webhooks
 
 ROUTES = (
     system.ROUTES
@@ -39,4 +40,8 @@ ROUTES = (
     + mesh.ROUTES
     + labels.ROUTES
     + migration.ROUTES
+    + repositories.ROUTES
+    + branch_restrictions.ROUTES
+    + default_reviewers.ROUTES
+    + webhooks.ROUTES
 )

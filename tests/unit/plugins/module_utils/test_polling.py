@@ -88,3 +88,38 @@ def test_the_wait_options_and_their_checks():
     with pytest.raises(ModuleFailure) as caught:
         check_wait_options({"wait_timeout": 1, "poll_interval": 0})
     assert caught.value.details == {"invalid_option": "poll_interval"}
+
+
+# -- growing pauses, for what settles in a moment ------------------------------------------------------
+
+
+class _PausingClient:
+    def __init__(self):
+        self.pauses = []
+
+    def pause(self, seconds):
+        self.pauses.append(seconds)
+
+
+def test_wait_with_backoff_pauses_longer_each_time_and_returns_the_reading_that_is_done():
+    from ansible_collections.bitbucket.datacenter.plugins.module_utils._polling import wait_with_backoff
+
+    client = _PausingClient()
+    readings = iter(["INITIALISING", "INITIALISING", "INITIALISING", "AVAILABLE"])
+    assert wait_with_backoff(client, lambda: next(readings), lambda state: state == "AVAILABLE", 10, "it", clock=lambda: 0.0) == "AVAILABLE"
+    assert client.pauses == [0.1, 0.2, 0.4]
+
+
+def test_wait_with_backoff_fails_naming_what_it_waited_for():
+    from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure
+    from ansible_collections.bitbucket.datacenter.plugins.module_utils._polling import wait_with_backoff
+
+    client = _PausingClient()
+    try:
+        wait_with_backoff(client, lambda: "DELETING", lambda state: state is None, 0.5, "repository PLAT/app to be deleted", clock=lambda: 0.0)
+    except ModuleFailure as exc:
+        assert "waiting for repository PLAT/app to be deleted" in exc.msg
+        assert exc.details == {"timed_out": True}
+    else:
+        raise AssertionError("the wait did not time out")
+    assert sum(client.pauses) <= 0.5

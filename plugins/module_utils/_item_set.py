@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, bitbucket.datacenter contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A declared set of items of one scope, each item written with its own request: plan, check mode, writes, diff.
+
+Internal to the bitbucket.datacenter collection: this module may change at any time.
+
+Branch restrictions and default-reviewer conditions (API-MAP 3.4, section 8) are lists whose items have an
+identity (a matcher and a type; a source and a target matcher) but no name, and that Bitbucket creates,
+changes and deletes one at a time. :func:`converge` gives a task the whole list of a scope:
+
+* every listed item ends up existing exactly once with the declared fields: a missing one is created, a
+  different one is updated, and other items of the same identity (left by a run that was interrupted, or
+  made by hand) are deleted;
+* with ``purge``, items whose identity is not listed are deleted; with ``absent``, the listed identities are;
+* where Bitbucket has no update (branch restrictions, API-MAP 3.4 "There is no PUT"), a change creates the
+  new item first and deletes the old one afterwards, so the scope is never without it; every create comes
+  before every delete;
+* a write whose answer is lost is not repeated blindly: the list is read again first (``guarded_write``).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import guarded_write
+
+
+class ItemSet:
+    """How one kind of item is read and written.
+
+    ``read()``: the scope's own items, normalised, each with its ``id``. ``key(item)``: the identity (a
+    sortable tuple). ``equal(have, want)``: whether ``have`` needs no change. ``create(want)``: the created
+    item, normalised. ``update(have, want)``: the updated item, or ``None`` for "no update endpoint"
+    (then a change is a create and a delete). ``delete(have)``. ``describe(item)``: for messages.
+    """
+
+    def __init__(self, read, key, equal, create, delete, update=None, describe=repr):
+        self.read = read
+        self.key = key
+        self.equal = equal
+        self.create = create
+        self.delete = delete
+        self.update = update
+        self.describe = describe
+
+
+class ItemPlan:
+    def __init__(self):
+        self.create = []    # desired items
+        self.update = []    # (current, desired)
+        self.delete = []    # current items
+        self.unchanged = []
+
+    @property
+    def changed(self):
+        return bool(self.create or self.update or self.delete)
+
+
+def plan_items(item_set, current, desired, purge=False, absent=False):
+    """Compare; ``desired`` must not list one identity twice (the caller checks it, naming the option)."""
+    groups = {}
+    for item in current:
+        groups.setdefault(item_set.key(item), []).append(item)
+    plan = ItemPlan()
+    listed = set()
+    for want in desired:
+        key = item_set.key(want)
+        listed.add(key)
+        have = groups.get(key, [])
+        if absent:
+            plan.delete.extend(have)
+            continue
+        match = next((item for item in have if item_set.equal(item, want)), None)
+        if match is not None:
+            plan.unchanged.append((match, want))
+        elif have:
+            match = have[0]
+            plan.update.append((match, want))
+        else:
+            plan.create.append(want)
+        # The same identity more than once: only the declared one stays.
+        plan.delete.extend(item for item in have if item is not match)
+    if purge and not absent:
+        for key, have in groups.items():
+            if key not in listed:
+                plan.delete.extend(have)
+    return plan
+
+
+def _sorted(item_set, items):
+    return sorted(items, key=lambda item: (item_set.key(item), item.get("id") or 0))
+
+
+def _predict(item_set, current, plan):
+    gone = {id(item) for item in plan.delete}
+    replaced = {id(have): want for have, want in plan.update}
+    after = []
+    for item in current:
+        if id(item) in gone:
+            continue
+        if id(item) in replaced:
+            want = dict(replaced[id(item)])
+            # An update in place keeps the id; a replacement gets a new one, unknown until it exists.
+            want["id"] = item.get("id") if item_set.update is not None else None
+            after.append(want)
+        else:
+            after.append(item)
+    after.extend(dict(want, id=None) for want in plan.create)
+    return _sorted(item_set, after)
+
+
+def _create(item_set, want, known_ids):
+    found = []
+
+    def read_again():
+        now = item_set.read()
+        found[:] = [item for item in now if item.get("id") not in known_ids and item_set.key(item) == item_set.key(want) and item_set.equal(item, want)]
+        return now
+
+    created = guarded_write(lambda: item_set.create(want), read_again, landed=lambda _now: bool(found))
+    if isinstance(created, list) or created is None:
+        if not found:
+            read_again()
+        if not found:
+            # Never go on to delete what this create was to replace without seeing the new item.
+            raise ModuleFailure("Bitbucket accepted %s but does not list it; nothing else was changed" % item_set.describe(want))
+        created = found[0]
+    known_ids.add(created.get("id"))
+    return created
+
+
+def _update(item_set, have, want):
+    def landed(now):
+        return any(item.get("id") == have.get("id") and item_set.equal(item, want) for item in now)
+
+    guarded_write(lambda: item_set.update(have, want), item_set.read, landed)
+
+
+def _delete(item_set, have):
+    def landed(now):
+        return all(item.get("id") != have.get("id") for item in now)
+
+    guarded_write(lambda: item_set.delete(have), item_set.read, landed)
+
+
+def converge(context, item_set, desired, purge=False, absent=False):
+    """Make the scope hold ``desired``; returns ``(changed, before, after)``, sorted lists of normalised items.
+
+    In check mode nothing is written and ``after`` is the prediction (new items have ``id`` None).
+    """
+    current = item_set.read()
+    before = _sorted(item_set, current)
+    plan = plan_items(item_set, current, desired, purge=purge, absent=absent)
+    if not plan.changed:
+        return False, before, before
+    if context.check_mode:
+        return True, before, _predict(item_set, current, plan)
+
+    known_ids = {item.get("id") for item in current}
+    for want in plan.create:
+        _create(item_set, want, known_ids)
+    replaced = []
+    for have, want in plan.update:
+        if item_set.update is not None:
+            _update(item_set, have, want)
+        else:
+            # No update endpoint: the new item exists before the old one goes.
+            new = _create(item_set, want, known_ids)
+            if new.get("id") != have.get("id"):
+                replaced.append(have)
+    for have in replaced + plan.delete:
+        _delete(item_set, have)
+    return True, before, _sorted(item_set, item_set.read())
