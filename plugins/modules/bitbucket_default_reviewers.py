@@ -198,6 +198,8 @@ def desired_items(params):
             reviewers=[name.strip() for name in entry["reviewers"]],
             required_approvals=entry["required_approvals"],
         )
+        if item["required_approvals"] < 0:
+            raise invalid_option("conditions", "item %d: required_approvals must be 0 or more" % position)
         if any(not name for name in item["reviewers"]):
             raise invalid_option("conditions", "item %d has an empty reviewer name" % position)
         if present and not item["reviewers"]:

@@ -20,7 +20,7 @@ PATHS = ("in_process", "module")
 ANSIBLE_KEYS = ("_ansible_", "ansible_")
 # Dates the emulator stamps from the wall clock (epoch ms, API-MAP 1.8): access tokens carry them, and
 # two runs never share them. Only their values are masked; that they are there is still compared.
-CLOCK_KEYS = ("createdDate", "expiryDate", "lastAuthenticated", "lastAuthenticationTimestamp")
+CLOCK_KEYS = ("createdDate", "updatedDate", "expiryDate", "lastAuthenticated", "lastAuthenticationTimestamp")
 
 
 # Each run has an emulator of its own, on a port of its own: the base URL in arguments and self links.

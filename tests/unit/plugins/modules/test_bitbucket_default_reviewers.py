@@ -181,6 +181,7 @@ def test_an_unknown_reviewer_fails_before_the_write(http, run_module):
 @pytest.mark.parametrize(("params", "text"), [
     (dict(conditions=[condition([])]), "needs at least one reviewer"),
     (dict(conditions=[condition(["alice"], 2)]), "between 0 and the number of reviewers (1)"),
+    (dict(conditions=[condition([], -1)]), "item 1: required_approvals must be 0 or more"),
     (dict(conditions=[condition([" "])]), "empty reviewer name"),
     (dict(conditions=[condition(["alice"], source={"branch": "a", "pattern": "b"})]), "sets branch and pattern"),
     (dict(conditions=[condition(["a"]), condition(["b"], source={})]), "item 2: the default reviewers of pull requests from any branch to any branch"),
