@@ -46,7 +46,7 @@ emulator: venv
 stage: venv
 	$(BIN)/python tools/stage_collection.py $(STAGE)
 
-test: lint docs-lint unit sanity integration contract molecule examples packaging awx matrix-oldest
+test: lint docs-lint docs unit sanity integration contract molecule examples packaging awx matrix-oldest
 	@echo "make test: every step passed"
 	@$(BIN)/python tools/test_summary.py
 
