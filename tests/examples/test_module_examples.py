@@ -6,8 +6,9 @@ its EXAMPLES are read from the file (not imported) and become one play of a gene
 - the play runs on an inventory host named after the module, so that a failing example stops only the
   examples of its own module (the ones after it report that they did not run);
 - it starts by resetting the emulator and creating the seeding table (``seed.yml``: users, groups,
-  projects, repositories), then runs the examples in their order, each wrapped in a block that carries
-  its number, so that a ``register`` of one example is there for the next;
+  projects, repositories, further REST requests; emulator settings; files the examples read, beside
+  the playbook), then runs the examples in their order, each wrapped in a block that carries its
+  number, so that a ``register`` of one example is there for the next;
 - connection options are rewritten to the emulator: every ``url``; credentials of a user listed in
   the seeding table become that user's password there; any other credentials (a token, an unknown user)
   become those of the table's ``run_as`` account. Nothing else in an example is changed.
@@ -170,6 +171,9 @@ def examples_run(emulator_url, collections_path, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("examples")
     modules = module_names()
     plays, catalogue = build_playbook(load_seed(), emulator_url, modules)
+    for name, content in (load_seed().get("files") or {}).items():
+        (workdir / name).parent.mkdir(parents=True, exist_ok=True)
+        (workdir / name).write_text(content, encoding="utf-8")
     playbook = workdir / "examples.yml"
     playbook.write_text(yaml.safe_dump(plays, sort_keys=False), encoding="utf-8")
     inventory = workdir / "inventory.json"

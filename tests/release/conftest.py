@@ -35,8 +35,8 @@ def run(command, **kwargs):
     kwargs.setdefault("timeout", 600)
     completed = subprocess.run(command, check=False, **kwargs)
     if completed.returncode != 0:
-        pytest.fail("%s exited with %d\n--- stdout\n%s\n--- stderr\n%s" % (" ".join(command), completed.returncode,
-                                                                          completed.stdout[-4000:], completed.stderr[-4000:]))
+        output = (" ".join(command), completed.returncode, completed.stdout[-4000:], completed.stderr[-4000:])
+        pytest.fail("%s exited with %d\n--- stdout\n%s\n--- stderr\n%s" % output)
     return completed
 
 

@@ -57,8 +57,10 @@ class Emulator(object):
 
 
 def seed(emulator, table):
-    """Create what the table lists, in dependency order: users, groups and members, grants, projects, repositories."""
+    """Create what the table lists, in dependency order: users, groups and members, grants, projects, repositories, then its requests."""
     emulator.call("POST", "/_emulator/reset")
+    if table.get("settings"):
+        emulator.call("POST", "/_emulator/settings", body=table["settings"])
     users = table.get("users") or []
     for user in users:
         emulator.call("POST", "/rest/api/latest/admin/users", query=dict(
@@ -90,6 +92,10 @@ def seed(emulator, table):
         status = emulator.call("POST", "/rest/api/latest/projects/%s/repos" % project, body=dict(name=repository["slug"]), expected=(201, 404, 405))
         if status != 201:
             emulator.call("POST", "/_emulator/repos", body=dict(project=repository["project"], slug=repository["slug"]))
+    for request in table.get("requests") or []:
+        status = request.get("status", (200, 201, 204))
+        emulator.call(request["method"].upper(), request["path"], query=request.get("query"), body=request.get("body"),
+                      expected=tuple(status) if isinstance(status, list) else (status,) if isinstance(status, int) else status)
 
 
 class ActionModule(ActionBase):
