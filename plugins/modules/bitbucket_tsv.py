@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_tsv
 short_description: Reset another user's two-step verification on Bitbucket Data Center
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Unenrolls a user from two-step verification (2SV), as an administrator does when someone has lost their authenticator app. The
     user enrolls again at their next login.
