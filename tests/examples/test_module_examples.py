@@ -11,7 +11,9 @@ its EXAMPLES are read from the file (not imported) and become one play of a gene
   number, so that a ``register`` of one example is there for the next;
 - connection options are rewritten to the emulator: every ``url``; credentials of a user listed in
   the seeding table become that user's password there; any other credentials (a token, an unknown user)
-  become those of the table's ``run_as`` account. Nothing else in an example is changed.
+  become those of the table's ``run_as`` account, except in the examples the table lists under
+  ``token_auth``, whose ``token`` becomes an HTTP access token of ``run_as``. Nothing else in an example
+  is changed.
 
 Each example is one test: it passes when all its tasks ran without failing (a failure that the example
 ignores is a failure too) and at least one task did something other than skip. An example the seeding
@@ -39,6 +41,9 @@ COLLECTION_PREFIX = "bitbucket.datacenter."
 ACTION_GROUP = "group/bitbucket.datacenter.bitbucket"
 CREDENTIALS = ("token", "username", "password")
 TASK_LISTS = ("block", "rescue", "always")
+# The seeding task's result (examples_seed.py): seed.yml's vars read the answers, codes and token in it.
+SEEDED = "examples_seed"
+SEEDED_TOKEN = "{{ %s.token }}" % SEEDED
 # Seconds for the whole examples playbook; a hang is a failure, not a stuck CI job.
 PLAYBOOK_TIMEOUT = 900
 
@@ -82,64 +87,83 @@ class Rewriter:
         self.users = {user["name"]: user for user in seed.get("users") or []}
         self.run_as = self.users[seed["run_as"]]
 
-    def connection(self, args):
+    def connection(self, args, keep_token=False):
         args = dict(args)
         username = args.get("username")
         account = self.users.get(username, self.run_as) if isinstance(username, str) else self.run_as
+        token = "token" in args
         for name in CREDENTIALS:
             args.pop(name, None)
-        args.update(url=self.url, username=account["name"], password=account["password"])
+        if keep_token and token:
+            args.update(url=self.url, token=SEEDED_TOKEN)
+        else:
+            args.update(url=self.url, username=account["name"], password=account["password"])
         return args
 
-    def module_defaults(self, defaults):
+    def module_defaults(self, defaults, keep_token=False):
         if isinstance(defaults, list):
-            return [self.module_defaults(entry) for entry in defaults]
+            return [self.module_defaults(entry, keep_token) for entry in defaults]
         if not isinstance(defaults, dict):
             return defaults
         return {
-            name: self.connection(args) if (name == ACTION_GROUP or name.startswith(COLLECTION_PREFIX)) and isinstance(args, dict) else args
+            name: self.connection(args, keep_token) if (name == ACTION_GROUP or name.startswith(COLLECTION_PREFIX)) and isinstance(args, dict) else args
             for name, args in defaults.items()
         }
 
-    def task(self, task):
+    def task(self, task, keep_token=False):
+        """The task with its connection options rewritten; with ``keep_token``, a token stays a token (of run_as)."""
         task = copy.deepcopy(task)
         for key in TASK_LISTS:
             if isinstance(task.get(key), list):
-                task[key] = [self.task(child) for child in task[key]]
+                task[key] = [self.task(child, keep_token) for child in task[key]]
         if "module_defaults" in task:
-            task["module_defaults"] = self.module_defaults(task["module_defaults"])
+            task["module_defaults"] = self.module_defaults(task["module_defaults"], keep_token)
         for key, value in task.items():
             if key.startswith(COLLECTION_PREFIX) and isinstance(value, dict):
-                task[key] = self.connection(value)
+                task[key] = self.connection(value, keep_token)
         return task
+
+
+def table_for(seed, module):
+    """The seeding table as the examples of ``module`` get it: requests listing ``modules`` only for those modules."""
+    # What examples read (vars, files) is not the seeding's: the vars name the seeding's own result.
+    table = {name: value for name, value in seed.items() if name not in ("vars", "module_vars", "files", "not_runnable")}
+    table["requests"] = [request for request in seed.get("requests") or [] if module in request.get("modules", [module])]
+    table["token_auth"] = bool((seed.get("token_auth") or {}).get(module))
+    return table
 
 
 def build_playbook(seed, url, modules):
     """The generated playbook, and the examples per module: [(number, title, skip reason or None)]."""
     rewriter = Rewriter(seed, url)
     not_runnable = seed.get("not_runnable") or {}
+    token_auth = seed.get("token_auth") or {}
     plays, catalogue = [], {}
     for module in modules:
         examples = read_examples(module)
         titles = [example_title(task, number) for number, task in enumerate(examples, 1)]
-        unknown = sorted(set(not_runnable.get(module) or {}) - set(titles))
-        if unknown:
-            raise ValueError("seed.yml not_runnable lists examples that %s does not have: %s" % (module, ", ".join(unknown)))
+        for section, listed in (("not_runnable", not_runnable), ("token_auth", token_auth)):
+            unknown = sorted(set(listed.get(module) or {}) - set(titles))
+            if unknown:
+                raise ValueError("seed.yml %s lists examples that %s does not have: %s" % (section, module, ", ".join(unknown)))
         # A failure ends the module's host (meta: end_host in the rescue) rather than failing it: a play
         # whose every host failed would stop the whole playbook, and with it the other modules' examples.
         stop = [{"name": "Stop the examples of %s here" % module, "ansible.builtin.meta": "end_host"}]
-        tasks = [dict(name="Seeding", block=[dict(name="Reset the emulator and seed it", examples_seed=dict(url=url, table=seed))], rescue=stop)]
+        seeding = dict(name="Reset the emulator and seed it", examples_seed=dict(url=url, table=table_for(seed, module)), register=SEEDED)
+        tasks = [dict(name="Seeding", block=[seeding], rescue=stop)]
         catalogue[module] = []
         for number, (task, title) in enumerate(zip(examples, titles), 1):
             reason = (not_runnable.get(module) or {}).get(title)
             catalogue[module].append((number, title, reason))
             if reason is None:
-                tasks.append(dict(name="Example %d: %s" % (number, title), vars=dict(bitbucket_example=number), block=[rewriter.task(task)], rescue=stop))
+                keep_token = title in (token_auth.get(module) or [])
+                tasks.append(dict(name="Example %d: %s" % (number, title), vars=dict(bitbucket_example=number),
+                                  block=[rewriter.task(task, keep_token)], rescue=stop))
         plays.append(dict(
             name="EXAMPLES of %s" % module,
             hosts=module,
             gather_facts=False,
-            vars=dict(seed.get("vars") or {}),
+            vars=dict(seed.get("vars") or {}, **((seed.get("module_vars") or {}).get(module) or {})),
             module_defaults={ACTION_GROUP: rewriter.connection({})},
             tasks=tasks,
         ))
@@ -217,7 +241,10 @@ def test_every_module_has_examples():
 def test_the_seeding_table_names_its_run_as_account_and_known_modules():
     seed = load_seed()
     assert seed["run_as"] in {user["name"] for user in seed["users"]}
-    assert set(seed.get("not_runnable") or {}) <= set(module_names())
+    for section in ("not_runnable", "token_auth", "module_vars"):
+        assert set(seed.get(section) or {}) <= set(module_names()), "seed.yml %s names a module that does not exist" % section
+    for request in seed.get("requests") or []:
+        assert set(request.get("modules") or []) <= set(module_names()), "a request of seed.yml names a module that does not exist"
 
 
 def test_the_rewriter_points_every_connection_at_the_emulator():

@@ -7,6 +7,11 @@
 Arguments: ``url`` (the emulator's base URL) and ``table`` (tests/examples/seed.yml, loaded). Runs
 inside the Ansible worker with the standard library only, through Bitbucket's REST API as the
 emulator's seeded administrator, so it shares no code with the collection it tests.
+
+Returns what examples may need from the seeding (the test registers the result as ``examples_seed``):
+``answers`` (the JSON answer of each request that has a ``name``), ``totp`` (the current code of each
+two-step verification enrollment, by user) and ``token`` (an HTTP access token of the ``run_as``
+account, for the examples that keep their token).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,7 +19,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import hashlib
+import hmac
 import json
+import struct
+import time
+import uuid
 
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.six.moves.urllib.parse import quote, urlencode
@@ -34,13 +44,21 @@ class Emulator(object):
         self.url = url.rstrip("/")
         self.calls = 0
 
-    def call(self, method, path, query=None, body=None, expected=(200, 201, 204)):
+    def call(self, method, path, query=None, body=None, expected=(200, 201, 204), form=None):
+        """The request; returns (status, the answer's JSON or None). ``form``: multipart/form-data fields."""
         url = self.url + path + ("?" + urlencode(query) if query else "")
         headers = {"Accept": "application/json", "Authorization": "Basic " + base64.b64encode(("%s:%s" % ADMIN).encode("utf-8")).decode("ascii")}
         data = b"" if method != "GET" else None
         if body is not None:
             data = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
+        if form is not None:
+            # Atlassian's form endpoints (hook scripts) take multipart with the XSRF header.
+            boundary = uuid.uuid4().hex
+            parts = ['--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (boundary, name, value) for name, value in form.items()]
+            data = ("".join(parts) + "--%s--\r\n" % boundary).encode("utf-8")
+            headers["Content-Type"] = "multipart/form-data; boundary=%s" % boundary
+            headers["X-Atlassian-Token"] = "no-check"
         request = Request(url, data=data, headers=headers)
         request.get_method = lambda: method
         self.calls += 1
@@ -53,11 +71,26 @@ class Emulator(object):
             raise SeedError("%s %s: %s" % (method, path, exc.reason)) from exc
         if status not in expected:
             raise SeedError("%s %s answered %s: %s" % (method, path, status, raw.decode("utf-8", "replace")[:300]))
-        return status
+        try:
+            answer = json.loads(raw.decode("utf-8")) if raw else None
+        except ValueError:
+            answer = None
+        return status, answer
+
+
+def totp_code(secret, at=None):
+    """The current code of a TOTP secret (RFC 6238: 30-second steps, HMAC-SHA1, 6 digits; base32 secret)."""
+    text = secret.replace(" ", "").upper()
+    key = base64.b32decode(text + "=" * (-len(text) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time() if at is None else at) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 def seed(emulator, table):
-    """Create what the table lists, in dependency order: users, groups and members, grants, projects, repositories, then its requests."""
+    """Create what the table lists, in dependency order: users, groups and members, grants, projects, repositories, two-step
+    verification enrollments, then its requests; return what examples may read from it (the module docstring)."""
+    seeded = dict(answers={}, totp={}, token=None)
     emulator.call("POST", "/_emulator/reset")
     if table.get("settings"):
         emulator.call("POST", "/_emulator/settings", body=table["settings"])
@@ -89,13 +122,24 @@ def seed(emulator, table):
     for repository in table.get("repositories") or []:
         project = quote(repository["project"], safe="")
         # The repository REST API where the emulator has it (POST .../repos, 201), else its record control.
-        status = emulator.call("POST", "/rest/api/latest/projects/%s/repos" % project, body=dict(name=repository["slug"]), expected=(201, 404, 405))
+        status, _answer = emulator.call("POST", "/rest/api/latest/projects/%s/repos" % project, body=dict(name=repository["slug"]), expected=(201, 404, 405))
         if status != 201:
             emulator.call("POST", "/_emulator/repos", body=dict(project=repository["project"], slug=repository["slug"]))
+    for enrollment in table.get("tsv") or []:
+        _status, answer = emulator.call("POST", "/_emulator/tsv", body=dict(user=enrollment["user"]), expected=(200, 201))
+        seeded["totp"][enrollment["user"]] = totp_code(answer["secret"])
     for request in table.get("requests") or []:
         status = request.get("status", (200, 201, 204))
-        emulator.call(request["method"].upper(), request["path"], query=request.get("query"), body=request.get("body"),
-                      expected=tuple(status) if isinstance(status, list) else (status,) if isinstance(status, int) else status)
+        _status, answer = emulator.call(request["method"].upper(), request["path"], query=request.get("query"), body=request.get("body"),
+                                        form=request.get("form"),
+                                        expected=tuple(status) if isinstance(status, list) else (status,) if isinstance(status, int) else status)
+        if request.get("name"):
+            seeded["answers"][request["name"]] = answer
+    if run_as and table.get("token_auth"):
+        _status, answer = emulator.call("PUT", "/rest/access-tokens/latest/users/%s" % quote(run_as, safe=""),
+                                        body=dict(name="examples", permissions=["PROJECT_ADMIN", "REPO_ADMIN"]))
+        seeded["token"] = answer["token"]
+    return seeded
 
 
 class ActionModule(ActionBase):
@@ -106,7 +150,7 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         emulator = Emulator(self._task.args["url"])
         try:
-            seed(emulator, self._task.args.get("table") or {})
+            seeded = seed(emulator, self._task.args.get("table") or {})
         except SeedError as exc:
             return dict(result, failed=True, msg="seeding the emulator failed: %s" % exc)
-        return dict(result, changed=False, requests=emulator.calls)
+        return dict(result, changed=False, requests=emulator.calls, **seeded)
