@@ -52,8 +52,8 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that: >-
       (found.restrictions + found.inherited_restrictions)
-      | selectattr('type', 'equal', 'no-deletes') | selectattr('branch', 'defined')
-      | selectattr('branch', 'equal', 'refs/heads/main') | list | length > 0
+      | selectattr('type', 'equalto', 'no-deletes') | selectattr('branch', 'defined')
+      | selectattr('branch', 'equalto', 'refs/heads/main') | list | length > 0
 """
 
 RETURN = r"""

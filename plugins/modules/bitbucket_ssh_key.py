@@ -115,7 +115,7 @@ EXAMPLES = r"""
     token: "{{ bitbucket_admin_token }}"
     user: alice
     keys:
-      - key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0... alice@old-laptop
+      - key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPGvfmPhiCf4xDH/b78Hg6/qrswag1201UCSStpxT8Uw alice@old-laptop
     state: absent
 """
 

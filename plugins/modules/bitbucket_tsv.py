@@ -74,8 +74,10 @@ EXAMPLES = r"""
     username: automation
     password: "{{ bitbucket_automation_password }}"
     user: jdoe
-    # The administrator's own current code, for example from a TOTP lookup of your secrets manager.
-    totp_code: "{{ lookup('community.hashi_vault.vault_read', 'totp/code/bitbucket-automation').data.code }}"
+    # The administrator's own current code, read just before the task from your secrets manager; with HashiCorp
+    # Vault's TOTP engine and the community.hashi_vault collection, for example:
+    #   lookup('community.hashi_vault.vault_read', 'totp/code/bitbucket-automation').data.code
+    totp_code: "{{ bitbucket_automation_totp_code }}"
 """
 
 RETURN = r"""

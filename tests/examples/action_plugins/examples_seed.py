@@ -88,12 +88,19 @@ def totp_code(secret, at=None):
 
 
 def seed(emulator, table):
-    """Create what the table lists, in dependency order: users, groups and members, grants, projects, repositories, two-step
+    """Create what the table lists, in dependency order: the licence, users, groups and members, grants, projects, repositories, two-step
     verification enrollments, then its requests; return what examples may read from it (the module docstring)."""
     seeded = dict(answers={}, totp={}, token=None)
     emulator.call("POST", "/_emulator/reset")
     if table.get("settings"):
         emulator.call("POST", "/_emulator/settings", body=table["settings"])
+    licence = table.get("licence")
+    if licence:
+        mint = dict(users=licence["users"], sen=licence.get("sen", "SEN-EXAMPLES"))
+        if licence.get("expires_in_days") is not None:
+            mint["expiry"] = time.strftime("%Y-%m-%d", time.gmtime(time.time() + licence["expires_in_days"] * 86400))
+        _status, answer = emulator.call("POST", "/_emulator/licenses", body=mint)
+        emulator.call("POST", "/rest/api/latest/admin/license", body=dict(license=answer["license"]))
     users = table.get("users") or []
     for user in users:
         emulator.call("POST", "/rest/api/latest/admin/users", query=dict(
