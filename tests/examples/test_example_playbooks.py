@@ -2,6 +2,8 @@
 the emulator as the README says to run it: the connection from the environment, a first run that
 succeeds, then a second run that changes nothing, then the same in check mode.
 
+A playbook that another one imports (site.yml imports credentials.yml, settings.yml...) builds on
+what the importer made before it (the projects, the people), so it runs as part of that playbook.
 Each playbook gets an emulator of its own, fresh, served from this process.
 """
 
@@ -12,6 +14,7 @@ import sys
 import threading
 
 import pytest
+import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -24,8 +27,29 @@ from werkzeug.serving import make_server  # noqa: E402
 RECAP = re.compile(r"^localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.MULTILINE)
 
 
-def playbooks():
+# What the playbooks' headers tell users to set besides the connection (hardening.yml: the IdP's secret).
+PLAYBOOK_ENVIRONMENT = dict(OIDC_CLIENT_SECRET="examples-oidc-client-secret")
+
+
+def all_playbooks():
     return sorted(name for name in os.listdir(EXAMPLES) if name.endswith((".yml", ".yaml")))
+
+
+def imports():
+    """{imported playbook: the playbook that imports it}, for the playbooks of examples/."""
+    imported = {}
+    for name in all_playbooks():
+        with open(os.path.join(EXAMPLES, name), encoding="utf-8") as handle:
+            for play in yaml.safe_load(handle) or []:
+                target = play.get("ansible.builtin.import_playbook") or play.get("import_playbook")
+                if target:
+                    imported[os.path.basename(target)] = name
+    return imported
+
+
+def playbooks():
+    """The playbooks run on their own: every one that no other playbook imports."""
+    return [name for name in all_playbooks() if name not in imports()]
 
 
 @pytest.fixture()
@@ -40,7 +64,7 @@ def emulator_url():
 def run_playbook(playbook, url, *options):
     collections = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or os.path.join(REPO_ROOT, "build", "collections")
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_NOCOLOR="1", ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-               BITBUCKET_URL=url, BITBUCKET_USERNAME="admin", BITBUCKET_PASSWORD="admin")
+               BITBUCKET_URL=url, BITBUCKET_USERNAME="admin", BITBUCKET_PASSWORD="admin", **PLAYBOOK_ENVIRONMENT)
     env.pop("BITBUCKET_TOKEN", None)
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", os.path.join(EXAMPLES, playbook)]
     completed = subprocess.run(command + list(options), cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False, timeout=600)
@@ -53,6 +77,14 @@ def run_playbook(playbook, url, *options):
 
 def test_there_are_example_playbooks():
     assert {"first_playbook.yml", "audit.yml", "site.yml"} <= set(playbooks())
+
+
+def test_every_imported_playbook_runs_through_a_playbook_that_runs():
+    for imported, importer in imports().items():
+        assert imported in all_playbooks(), "%s imports %s, which is not in examples/" % (importer, imported)
+        while importer in imports():
+            importer = imports()[importer]
+        assert importer in playbooks(), "%s runs through no playbook that the test runs" % imported
 
 
 @pytest.mark.parametrize("playbook", playbooks())
