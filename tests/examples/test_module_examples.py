@@ -288,3 +288,25 @@ def test_example_runs(examples_run, module, number):
     assert results, "example %d (%s) of %s did not run: an earlier example of %s failed, or the playbook did not start; see %s\n%s" % (
         number, title, module, module, examples_run["log"], examples_run["completed"].stderr[-2000:])
     assert any(entry["status"] == "ok" for entry in results), "every task of example %d (%s) of %s was skipped" % (number, title, module)
+
+
+def test_a_token_auth_example_keeps_a_token_of_run_as():
+    seed = dict(run_as="automation", users=[dict(name="automation", password="a-pw")])
+    rewriter = Rewriter(seed, "http://127.0.0.1:1")
+    task = {"bitbucket.datacenter.bitbucket_basic_auth": {"url": "https://x", "token": "{{ admin_token }}", "block_requests": True}}
+    assert rewriter.task(task, keep_token=True)["bitbucket.datacenter.bitbucket_basic_auth"] == {
+        "url": "http://127.0.0.1:1", "token": SEEDED_TOKEN, "username": OMIT, "password": OMIT, "block_requests": True}
+    password_task = {"bitbucket.datacenter.bitbucket_basic_auth": {"username": "automation", "password": "{{ p }}"}}
+    assert rewriter.task(password_task, keep_token=True)["bitbucket.datacenter.bitbucket_basic_auth"]["password"] == "a-pw", \
+        "only a token stays a token"
+
+
+def test_the_seeding_of_a_module_gets_its_own_requests_and_no_vars():
+    seed = dict(run_as="automation", vars=dict(x="{{ examples_seed.token }}"), files={"a": "b"},
+                token_auth=dict(bitbucket_basic_auth=["t"]),
+                requests=[dict(method="POST", path="/all"), dict(method="POST", path="/one", modules=["bitbucket_hook_script_config"])])
+    table = table_for(seed, "bitbucket_hook_script_config")
+    assert [request["path"] for request in table["requests"]] == ["/all", "/one"]
+    assert "vars" not in table and "files" not in table and table["token_auth"] is False
+    table = table_for(seed, "bitbucket_basic_auth")
+    assert [request["path"] for request in table["requests"]] == ["/all"] and table["token_auth"] is True
