@@ -18,12 +18,16 @@ TEST_PORT ?= 7991
 export PATH := $(BIN):$(PATH)
 
 .PHONY: help venv demo test lint sanity unit integration contract molecule emulator stage bench clean
+.PHONY: docs docs-lint examples packaging awx changelog matrix matrix-oldest
 
 help:
 	@echo "make demo      build, install, start the emulator, run examples/site.yml twice (second run changed=0)"
 	@echo "make test      the whole suite: lint, sanity, unit, integration (both execution paths), contract, molecule"
 	@echo "make emulator  run the Bitbucket DC emulator in the foreground on 127.0.0.1:$(PORT) (PORT=...)"
 	@echo "make bench     per-task cost of the in-process and module paths, and against ansible.builtin.uri"
+	@echo "make docs      the HTML docs site in build/docs/html (antsibull-docs and Sphinx)"
+	@echo "make changelog cut the release of galaxy.yml's version: CHANGELOG.rst from the fragments (which it removes)"
+	@echo "make matrix    unit and integration tests on every other ansible-core release ($(CORE_RELEASES))"
 
 venv: $(VENV)/.installed
 
@@ -42,7 +46,7 @@ emulator: venv
 stage: venv
 	$(BIN)/python tools/stage_collection.py $(STAGE)
 
-test: lint unit sanity integration contract molecule
+test: lint docs-lint docs unit sanity integration contract molecule examples packaging awx matrix-oldest
 	@echo "make test: every step passed"
 	@$(BIN)/python tools/test_summary.py
 
@@ -78,3 +82,74 @@ bench: stage
 
 clean:
 	rm -rf $(BUILD) tests/output
+
+# -- the ecosystem: docs site, examples, packaging, AWX, the ansible-core matrix ----------------------
+# Each tool that .venv does not hold gets a virtualenv of its own, pinned in requirements/<name>.txt,
+# built on first use and rebuilt when its requirements file changes.
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+
+.venv-%/.installed: requirements/%.txt
+	rm -rf .venv-$*
+	$(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-$*/bin/python -m pip install --quiet -r $<
+	touch $@
+
+DOCS_BIN := $(CURDIR)/.venv-docs/bin
+
+docs: stage .venv-docs/.installed
+	PATH=$(DOCS_BIN):$$PATH $(DOCS_BIN)/python tools/build_docs.py --collections $(STAGE) --dest $(BUILD)/docs
+
+docs-lint: stage .venv-docs/.installed
+	cd $(STAGED) && PATH=$(DOCS_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(STAGE) $(DOCS_BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	$(BIN)/antsibull-changelog lint
+
+# Every module's EXAMPLES against the emulator (tests/examples/seed.yml seeds what they expect).
+examples: stage
+	mkdir -p $(REPORTS)
+	ANSIBLE_COLLECTIONS_PATH=$(STAGE) $(BIN)/python -m pytest -q -p no:cacheprovider tests/examples --junitxml=$(REPORTS)/examples.xml
+
+# The changelog and a 1.0.0 release cut in a copy; the built artifact: its contents, install, modules, emulator.
+packaging: venv
+	mkdir -p $(REPORTS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/release --junitxml=$(REPORTS)/packaging.xml
+
+# The execution-environment definition (ansible-builder create, offline), the credential type's
+# injectors reaching the modules, the job-template examples of the roles.
+awx: stage .venv-ee/.installed
+	mkdir -p $(REPORTS)
+	ANSIBLE_BUILDER=$(CURDIR)/.venv-ee/bin/ansible-builder ANSIBLE_COLLECTIONS_PATH=$(STAGE) \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/awx --junitxml=$(REPORTS)/awx.xml
+
+# Cuts the release of the version in galaxy.yml: writes CHANGELOG.rst and changelogs/changelog.yaml and
+# removes the fragments. Run once, when every change of the release has landed.
+changelog: venv
+	$(BIN)/antsibull-changelog release --version $(VERSION)
+
+# ansible-core releases under test. The newest runs in .venv (requirements-test.txt) through the steps
+# above, sanity included; every other release this machine's Python 3.11 runs has a virtualenv of its own
+# (requirements/core-<release>.txt) for unit and integration tests. ansible-core 2.20 and later need
+# Python 3.12. meta/runtime.yml's requires_ansible names the oldest (tests/release/test_matrix.py).
+CORE_RELEASES := 2.16 2.17 2.18
+CORE_OLDEST := 2.16
+# `make test` runs the oldest release's integration on these targets only (all of them when empty):
+# one per module_utils pattern; see docs/testing.md for why and for the measured cost.
+OLDEST_TARGETS ?= bitbucket_project bitbucket_project_info bitbucket_project_permission bitbucket_access_token
+
+matrix-unit-%: .venv-core%/.installed
+	mkdir -p $(REPORTS)
+	.venv-core$*/bin/python -m pytest -q -p no:cacheprovider -n 2 tests/unit tests/contract -m "not recorded" \
+		--junitxml=$(REPORTS)/unit-core$*.xml
+
+matrix-integration-%: stage .venv-core%/.installed
+	mkdir -p $(REPORTS)
+	ANSIBLE_VENV_BIN=$(CURDIR)/.venv-core$*/bin INTEGRATION_STATE=$(BUILD)/matrix/core$*/integration \
+		tools/integration.sh $(STAGED) $(TEST_PORT) $(REPORTS)/e2e-core$*.xml
+
+matrix-%: matrix-unit-% matrix-integration-%
+	@echo "ansible-core $*: unit and integration tests passed"
+
+matrix: $(addprefix matrix-,$(CORE_RELEASES))
+
+matrix-oldest:
+	INTEGRATION_TARGETS="$(OLDEST_TARGETS)" $(MAKE) matrix-$(CORE_OLDEST)

@@ -1,8 +1,14 @@
 """Start, stop and query the Bitbucket DC emulator for make targets.
 
+Also the engine of `ansible-playbook bitbucket.datacenter.emulator` (playbooks/emulator.yml), which runs
+it from an installed collection: paths are found from this file's place, never from the working directory.
+
 Usage:
-  emulator_ctl.py start --port PORT --state-dir DIR   start in the background, wait until it answers;
-                                                      every request is recorded in DIR/requests.jsonl
+  emulator_ctl.py start --port PORT --state-dir DIR [--version V] [--latency-ms N]
+                                                      start in the background, wait until it answers;
+                                                      every request is recorded in DIR/requests.jsonl.
+                                                      When the emulator DIR names already answers on PORT,
+                                                      says so and leaves it running
   emulator_ctl.py stop --state-dir DIR                stop it (no error when it is not running)
   emulator_ctl.py save-requests --state-dir DIR --out F
                                                       save every recorded request, across resets, as the
@@ -39,18 +45,39 @@ def _answers(port):
         return False
 
 
+def _running_pid(state_dir):
+    """The pid in DIR's pidfile when that process is alive, else None."""
+    try:
+        with open(_pidfile(state_dir), encoding="utf-8") as handle:
+            pid = int(handle.read().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
 def start(args):
     os.makedirs(args.state_dir, exist_ok=True)
     if _answers(args.port):
+        pid = _running_pid(args.state_dir)
+        if pid is not None:
+            print("emulator already running on http://127.0.0.1:%d (pid %d)" % (args.port, pid))
+            return
         sys.exit("something already answers on 127.0.0.1:%d; stop it or choose another port (PORT=...)" % args.port)
+    options = []
+    if args.version:
+        options += ["--version", args.version]
+    if args.latency_ms:
+        options += ["--latency-ms", str(args.latency_ms)]
     env = dict(os.environ, PYTHONPATH=os.path.join(REPO_ROOT, "tests", "emulator"))
     log = open(os.path.join(args.state_dir, "emulator.log"), "ab")  # noqa: SIM115  # pylint: disable=consider-using-with  # the child keeps it
     process = subprocess.Popen(  # pylint: disable=consider-using-with  # runs after this script exits
         [
             sys.executable, "-m", "bitbucket_emulator", "--host", "127.0.0.1", "--port", str(args.port),
             "--record", os.path.join(args.state_dir, "requests.jsonl"),
-        ],
+        ] + options,
         env=env,
+        stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -77,6 +104,7 @@ def stop(args):
         return
     try:
         os.kill(pid, signal.SIGTERM)
+        print("stopped the emulator (pid %d)" % pid)
         for _attempt in range(50):
             os.kill(pid, 0)
             time.sleep(0.1)
@@ -117,6 +145,8 @@ def main():
     start_parser = sub.add_parser("start")
     start_parser.add_argument("--port", type=int, required=True)
     start_parser.add_argument("--state-dir", required=True)
+    start_parser.add_argument("--version", help="the Bitbucket version the emulator claims")
+    start_parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every REST answer")
     stop_parser = sub.add_parser("stop")
     stop_parser.add_argument("--state-dir", required=True)
     save_parser = sub.add_parser("save-requests")

@@ -8,13 +8,15 @@
 # INTEGRATION_TARGETS="bitbucket_user bitbucket_group" runs only those targets (and compares only them;
 # the secret and fault checks are skipped): for working on a few modules. `make test` runs them all.
 # The targets keep the ansible-test layout: `ansible-test integration` runs them too, one playbook each.
+# ANSIBLE_VENV_BIN runs everything with another virtualenv's ansible-core (the release matrix), and
+# INTEGRATION_STATE keeps that run's records apart from the default run's (build/integration).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 staged="$1"
 port="$2"
 report="${3:-$PWD/build/reports/e2e.xml}"
-bin="$PWD/.venv/bin"
-state="$PWD/build/integration"
+bin="${ANSIBLE_VENV_BIN:-$PWD/.venv/bin}"
+state="${INTEGRATION_STATE:-$PWD/build/integration}"
 rm -rf "$state"
 mkdir -p "$state"
 

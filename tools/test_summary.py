@@ -11,7 +11,7 @@ import sys
 from xml.etree import ElementTree
 
 REPORTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "build", "reports")
-EXPECTED = ("unit", "e2e", "contract")
+EXPECTED = ("unit", "e2e", "contract", "examples", "packaging", "awx", "unit-core2.16", "e2e-core2.16")
 
 
 def main():

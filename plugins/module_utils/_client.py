@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - exercised by the import sanity test
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 
-USER_AGENT = "bitbucket.datacenter-ansible/0.1.0"
+USER_AGENT = "bitbucket.datacenter-ansible/1.0.0"  # the version in galaxy.yml (tests/release/test_changelog.py)
 
 # Largest page to ask for; the server caps it and answers with the limit it granted
 # (API-MAP 1.5: "server caps limit - read limit back").

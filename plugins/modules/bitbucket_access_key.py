@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_access_key
 short_description: Manage the SSH access keys (deploy keys) of a Bitbucket Data Center project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the SSH access keys of one project, or of one repository, the whole list in one task. An access key lets a machine (a CI
     runner, a deployment) clone, and with write permission push, over SSH without a user account.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_access_key_info
 short_description: List the SSH access keys of a Bitbucket Data Center project or repository, and where a key is used
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the access keys of one project or repository (every page).
   - For one key, given by O(key) or O(key_id), also returns every project and every repository that the key gives access to (of those

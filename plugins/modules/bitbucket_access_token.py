@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_access_token
 short_description: Create, update, rotate and delete Bitbucket Data Center HTTP access tokens
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages an HTTP access token of a user, a project or a repository, identified by its owner and its O(name).
   - A token whose permissions differ is updated in place and keeps its id and its secret.

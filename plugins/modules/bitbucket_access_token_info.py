@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_access_token_info
 short_description: List the HTTP access tokens of a Bitbucket Data Center user, project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the access tokens of one owner (every page), or the ones with a given name, or one by id.
   - Never returns a token's secret; Bitbucket shows it only when it creates the token.

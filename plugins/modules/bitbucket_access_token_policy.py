@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_access_token_policy
 short_description: Set the maximum expiry of Bitbucket Data Center HTTP access tokens
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets, or removes, the administrator's limit on how long HTTP access tokens may live (the instance's "HTTP access token expiry"
     setting). With a limit, Bitbucket requires new tokens to expire within it; tokens that exist keep their expiry.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_auto_decline
 short_description: Set or inherit when Bitbucket Data Center declines inactive pull requests
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the auto-decline settings of a project, or of one repository, which say whether Bitbucket declines pull requests that
     have been inactive for O(inactivity_weeks) weeks.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_auto_merge
 short_description: Set or inherit whether Bitbucket Data Center pull requests may merge automatically
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the pull-request auto-merge setting of a project, or of one repository. With auto-merge on, an author can ask Bitbucket to
     merge a pull request as soon as its merge checks pass.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_banner
 short_description: Set or remove the Bitbucket Data Center announcement banner
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the announcement banner that Bitbucket shows at the top of every page, or removes it.
   - Only the options you set are compared and changed; Bitbucket takes the banner whole, so the others are sent as they are.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_basic_auth
 short_description: Block basic authentication on Bitbucket Data Center, with exceptions for chosen users and paths
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets whether Bitbucket Data Center refuses requests authenticated with a username and password (HTTP basic authentication), and
     which users and URL paths may still use it. People and tools then use personal access tokens or single sign-on.

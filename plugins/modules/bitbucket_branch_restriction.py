@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_branch_restriction
 short_description: Declare the branch restrictions (branch permissions) of a Bitbucket Data Center project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the branch restrictions of one scope, a project or one repository, in one task.
   - A restriction is identified by what it matches and its type, for example "no-deletes on branch main". Each restriction

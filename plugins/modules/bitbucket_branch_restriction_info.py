@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_branch_restriction_info
 short_description: List the branch restrictions of a Bitbucket Data Center project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the branch restrictions (branch permissions) of a project, or of one repository, every page of them.
   - Each restriction is shown as M(bitbucket.datacenter.bitbucket_branch_restriction) takes it, so that the list can be fed back to it.
@@ -52,8 +52,8 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that: >-
       (found.restrictions + found.inherited_restrictions)
-      | selectattr('type', 'equal', 'no-deletes') | selectattr('branch', 'defined')
-      | selectattr('branch', 'equal', 'refs/heads/main') | list | length > 0
+      | selectattr('type', 'equalto', 'no-deletes') | selectattr('branch', 'defined')
+      | selectattr('branch', 'equalto', 'refs/heads/main') | list | length > 0
 """
 
 RETURN = r"""

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_cluster_info
 short_description: Read the nodes of a Bitbucket Data Center cluster
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the nodes that make up the Bitbucket Data Center cluster, and which of them answered the request.
   - Behind a load balancer, RV(local_node) is the node that served this task; another task may reach another node.

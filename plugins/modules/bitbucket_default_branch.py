@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_default_branch
 short_description: Set the default branch of new Bitbucket Data Center repositories
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the instance-wide default branch name that new repositories get when their creator names none, or clears it, so that
     new repositories fall back to Git's own default.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_default_reviewers
 short_description: Declare the default-reviewer conditions of a Bitbucket Data Center project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the default reviewers of one scope, a project or one repository, in one task.
   - A condition adds its reviewers to the pull requests from the branches its O(conditions[].source) matches to those its

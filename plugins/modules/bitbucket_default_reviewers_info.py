@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_default_reviewers_info
 short_description: List the default-reviewer conditions of a Bitbucket Data Center project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the default-reviewer conditions of a project, or of one repository, as M(bitbucket.datacenter.bitbucket_default_reviewers)
     takes them.

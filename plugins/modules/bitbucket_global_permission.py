@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_global_permission
 short_description: Grant and revoke Bitbucket Data Center global permissions for users and groups
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages who holds the instance-wide permissions V(LICENSED_USER), V(PROJECT_CREATE), V(ADMIN) and V(SYS_ADMIN), for users and
     groups, in one task.

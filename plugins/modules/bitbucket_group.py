@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_group
 short_description: Create and delete Bitbucket Data Center groups and manage their members
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes a group of Bitbucket's internal directory exist, with the given members, or makes it not exist.
   - The group is identified by O(name), compared without regard to case as Bitbucket does.

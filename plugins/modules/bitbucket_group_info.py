@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_group_info
 short_description: List Bitbucket Data Center groups or read one, with their members on request
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns one group by name, or every group, optionally filtered (every page, at the largest page size the server grants).
   - With O(include_members), each group comes with the usernames of its members (every page of them).

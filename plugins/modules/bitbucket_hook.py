@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_hook
 short_description: Enable, disable and configure Bitbucket Data Center repository hooks and merge checks
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages whether one repository hook or merge check (pre-receive, post-receive or pull-request merge check) is enabled, and its
     settings, for all repositories of a project or for one repository.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_hook_info
 short_description: List the repository hooks and merge checks of a Bitbucket Data Center project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the hooks and merge checks that can be configured for a project or a repository, each with its state in force there and
     the scope that state comes from, or one hook by its key.

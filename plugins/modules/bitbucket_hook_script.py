@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_hook_script
 short_description: Register, update and delete Bitbucket Data Center hook scripts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages a script in the global hook-script registry of Bitbucket Data Center, with its name, its type (pre- or post-receive),
     its description and its content. M(bitbucket.datacenter.bitbucket_hook_script_config) then enables it for projects and repositories.

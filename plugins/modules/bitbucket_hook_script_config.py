@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_hook_script_config
 short_description: Enable a Bitbucket Data Center hook script for a project or a repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Enables a registered hook script (see M(bitbucket.datacenter.bitbucket_hook_script)) for all repositories of a project, or for one
     repository, and sets the events that run it (O(triggers)).

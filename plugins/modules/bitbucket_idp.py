@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_idp
 short_description: Create, update and delete Bitbucket Data Center identity providers (SAML, OpenID Connect, Crowd)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes a SAML, OpenID Connect (OIDC) or Crowd identity provider (IdP) of Bitbucket Data Center exist with the given settings, or
     makes it not exist. People then log in through it, and with O(jit_provisioning) their accounts are created at their first login.

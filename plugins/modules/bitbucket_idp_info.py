@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_idp_info
 short_description: List the identity providers of Bitbucket Data Center and the users they provisioned
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the SAML, OpenID Connect and Crowd identity providers (IdPs) of Bitbucket Data Center, every one or those of one name,
     without their client secrets.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_info
 short_description: Read the version, build and display name of a Bitbucket Data Center instance
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns what Bitbucket says it is, from C(GET /rest/api/latest/application-properties).
   - Every module of the collection that depends on the server version reads the same resource, once per task, and compares the same

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_label_info
 short_description: List Bitbucket Data Center labels, the repositories that carry one, or the labels of a repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Without options, returns every label on the instance; O(prefix) narrows the list.
   - With O(name), returns that label and every repository that carries it and that the caller can see.

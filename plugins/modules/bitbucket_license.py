@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_license
 short_description: Install the Bitbucket Data Center licence
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes the given licence the instance's licence. Nothing is sent when it is installed already.
   - The licence text is compared with all whitespace removed, so the line breaks of a licence pasted into a vault do not matter.

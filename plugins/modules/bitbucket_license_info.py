@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_license_info
 short_description: Read the Bitbucket Data Center licence's dates, user limit and status
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the installed licence as Bitbucket describes it, its dates, user limit, support entitlement number and the number of users
     licensed now, or that no licence is installed.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_logger
 short_description: Set the log levels of Bitbucket Data Center loggers
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the level of several loggers in one task, the root logger included. Levels are compared without regard to case.
   - B(The levels last until Bitbucket restarts.) Bitbucket keeps levels set through its REST API in memory only; the module warns

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_mail_server
 short_description: Configure the Bitbucket Data Center mail server, or only its sender address
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Configures the SMTP server Bitbucket sends notifications through, or removes the configuration.
   - Only the options you set are compared and changed. Bitbucket replaces the whole configuration on every change, so the module

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_mesh_node
 short_description: Register, update and remove Bitbucket Mesh nodes
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes a Bitbucket Mesh node, identified by its O(name), registered with the given RPC URL and availability zone, or removes it.
   - Only the fields you set are compared and changed; a second run with the same arguments changes nothing.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_mesh_node_info
 short_description: Read Bitbucket Mesh nodes, the control plane's public key and the connectivity report
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the registered Bitbucket Mesh nodes (all of them, one by O(name) or one by O(id)).
   - Returns the control plane's public key as PEM. A Mesh node must hold it before it can be registered

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_migration
 short_description: Run Bitbucket Data Center migration jobs (exports, imports, Mesh migrations) to the end
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Starts a Data Center migration job and, by default, waits in the same task until it has ended, keeping a log of its progress
     (RV(progress_log)) and returning its messages (RV(messages)). An export writes the selected projects' and repositories' archive

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_project
 short_description: Create, update and delete Bitbucket Data Center projects
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes a Bitbucket Data Center project exist with the given name, description and visibility, or makes it not exist.
   - Only the fields you set are compared and changed; a second run with the same arguments changes nothing.

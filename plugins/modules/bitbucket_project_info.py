@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_project_info
 short_description: List Bitbucket Data Center projects or read one
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns one project by key, or every project the caller can see, optionally filtered.
   - Reads every page of the listing, at the largest page size the server grants.

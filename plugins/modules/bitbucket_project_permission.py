@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_project_permission
 short_description: Grant and revoke Bitbucket Data Center project permissions for users and groups
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the direct project permissions of users and groups, and the project's default permission for all licensed users, in one task.
   - With O(state=present), every listed user and group gets exactly the listed permission. With O(purge_users) or O(purge_groups), every

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_pull_request_settings
 short_description: Merge strategies and pull-request requirements of Bitbucket Data Center, per instance, project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the merge strategies that pull requests may use, the default one, the commit summaries and the commit message template,
     for the whole instance, for a project, or for one repository.

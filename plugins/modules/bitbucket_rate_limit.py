@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_rate_limit
 short_description: Configure Bitbucket Data Center rate limiting and its per-user overrides
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the instance's rate limiting (on or off, and the token bucket every user gets) and the per-user overrides, in one task.
   - Every user has a bucket of O(capacity) requests, refilled at O(fill_rate) requests a second; a request that finds it empty is

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_rate_limit_info
 short_description: Read Bitbucket Data Center rate limiting, its per-user overrides and who was rate limited
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the instance's rate-limit settings, every per-user override and the recent reject history (the users that were rate
     limited, how often and when last), reading every page.

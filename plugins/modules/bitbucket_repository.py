@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_repository
 short_description: Create, fork, update, rename, move, archive and delete Bitbucket Data Center repositories
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes a repository of a project exist with the given settings, or makes it not exist.
   - The repository is found by O(slug), or by its O(name) in the project's list. The module never works out a slug itself;

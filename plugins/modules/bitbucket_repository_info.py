@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_repository_info
 short_description: List the repositories of a Bitbucket Data Center project or read one, with its default branch
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the repositories of a project (every page of them), or one repository by O(slug) or O(name).
   - Each repository carries its configured default branch in RV(repositories[].default_branch). For one repository, it is read from

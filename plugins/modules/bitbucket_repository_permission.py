@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_repository_permission
 short_description: Grant and revoke Bitbucket Data Center repository permissions for users and groups
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the direct permissions of users and groups on one repository, in one task.
   - With O(state=present), every listed user and group gets exactly the listed permission. With O(purge_users) or O(purge_groups), every
@@ -19,7 +19,7 @@ description:
   - Only direct grants on the repository are managed. Access a user gets from the project (a project permission implies the same
     repository level), through a group or through a global permission is not listed by Bitbucket and is not touched.
   - Repositories have no permission for all licensed users; make a repository readable by everyone with its C(public) flag
-    (M(bitbucket.datacenter.bitbucket_repository)).
+    (the repository's own setting, not a grant).
   - User names and group names are matched exactly, without regard to case; Bitbucket's own filter is a substring match and is not relied on.
 options:
   project:

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_repository_policy
 short_description: Set who may delete and who may archive Bitbucket Data Center repositories
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the lowest permission that may delete repositories, and the lowest that may archive them, for the whole instance.
   - Only the policies you set are read and changed.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_ssh_key
 short_description: Manage the SSH keys of a Bitbucket Data Center user
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the SSH keys of one user, the whole list in one task.
   - A key is identified by its type and its key data. Its comment and its label never identify it, so the same key with another
@@ -115,7 +115,7 @@ EXAMPLES = r"""
     token: "{{ bitbucket_admin_token }}"
     user: alice
     keys:
-      - key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0... alice@old-laptop
+      - key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPGvfmPhiCf4xDH/b78Hg6/qrswag1201UCSStpxT8Uw alice@old-laptop
     state: absent
 """
 

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_ssh_key_info
 short_description: List the SSH keys of a Bitbucket Data Center user
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the SSH keys of one user (every page) with their SHA-256 fingerprints, or the one key that matches a public key, or one
     key by its id.

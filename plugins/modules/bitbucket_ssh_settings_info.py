@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_ssh_settings_info
 short_description: Read the SSH settings of a Bitbucket Data Center server
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns whether SSH access is on, whether access keys may be used, the SSH port and base URL for clones, and the fingerprint of
     the server's SSH host key, to pin in C(known_hosts).

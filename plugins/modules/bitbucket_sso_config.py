@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_sso_config
 short_description: Set the single sign-on login options of Bitbucket Data Center
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the instance-wide single sign-on configuration of Bitbucket Data Center, which Bitbucket holds once and always has -
     whether the login form is shown (to users and to Jira Service Management customers), whether authentication falls back to the

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_sso_config_info
 short_description: Read the single sign-on configuration of Bitbucket Data Center and its enabled login options
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the instance-wide single sign-on configuration (login form shown or hidden, authentication fallback, OpenID Connect
     discovery refresh) and the login options the login page offers - the form and the enabled identity providers.

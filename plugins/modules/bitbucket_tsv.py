@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_tsv
 short_description: Reset another user's two-step verification on Bitbucket Data Center
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Unenrolls a user from two-step verification (2SV), as an administrator does when someone has lost their authenticator app. The
     user enrolls again at their next login.
@@ -74,8 +74,10 @@ EXAMPLES = r"""
     username: automation
     password: "{{ bitbucket_automation_password }}"
     user: jdoe
-    # The administrator's own current code, for example from a TOTP lookup of your secrets manager.
-    totp_code: "{{ lookup('community.hashi_vault.vault_read', 'totp/code/bitbucket-automation').data.code }}"
+    # The administrator's own current code, read just before the task from your secrets manager; with HashiCorp
+    # Vault's TOTP engine and the community.hashi_vault collection, for example:
+    #   lookup('community.hashi_vault.vault_read', 'totp/code/bitbucket-automation').data.code
+    totp_code: "{{ bitbucket_automation_totp_code }}"
 """
 
 RETURN = r"""

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_tsv_info
 short_description: Read the two-step verification status of the account a task runs as, on Bitbucket Data Center
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns whether the account the task authenticates as is enrolled in two-step verification (2SV), with which methods, and whether
     its 2SV is managed by single sign-on (the identity provider handles the second factor).

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_user
 short_description: Create, update, rename and delete Bitbucket Data Center users
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes a user of Bitbucket's internal directory exist with the given display name, e-mail address, password and group
     memberships, or makes it not exist. One user per task.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_user_info
 short_description: List Bitbucket Data Center users or read one
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns one user by username or by slug, or every user that matches the filters given (every page, at the largest page size
     the server grants), optionally with the groups each one belongs to.

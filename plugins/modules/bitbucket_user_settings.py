@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_user_settings
 short_description: Set and remove the settings of a Bitbucket Data Center user
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages keys of a user's settings, the map in which Bitbucket and its apps keep per-user preferences.
   - A merge. Only the keys in O(settings) and O(remove) are compared and changed; every other key is left as it is.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_webhook
 short_description: Create, update and delete the webhooks of a Bitbucket Data Center project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes a webhook of a project, or of one repository, exist with the given URL, events and settings, or makes it not exist.
   - The webhook is identified by its O(name) within its project or repository. Bitbucket allows two webhooks of the same name; the

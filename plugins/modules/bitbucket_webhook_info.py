@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_webhook_info
 short_description: List the webhooks of a Bitbucket Data Center project or repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the webhooks of a project, or of one repository, every page of them; or the ones with a given O(name).
   - Secrets are never returned.

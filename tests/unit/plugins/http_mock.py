@@ -12,17 +12,29 @@ In the spirit of community.internal_test_tools' ``fetch_url_module_framework`` (
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json as jsonlib
+from unittest import mock
 
 import pytest
 import requests
 import urllib3
-from ansible.module_utils.testing import patch_module_args
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils import _client as _client_module
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19 (the oldest releases of the test matrix)
+    from ansible.module_utils import basic as _basic
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        """What ansible-core 2.19's ``patch_module_args`` does, the way earlier releases read module arguments."""
+        with mock.patch.object(_basic, "_ANSIBLE_ARGS", jsonlib.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")):
+            yield
 
 BASE_URL = "https://bitbucket.example.com"
 

@@ -873,7 +873,7 @@ class _Templar:
 def action_plugin(args, check_mode=False):
     from ansible_collections.bitbucket.datacenter.plugins.action.bitbucket_access_token import ActionModule
 
-    action = ActionModule(_Task(args, check_mode=check_mode), _Connection(), None, None, _Templar())
+    action = ActionModule(_Task(args, check_mode=check_mode), _Connection(), None, None, _Templar(), None)  # shared_loader_obj: required before 2.19
     action._task_environment = dict  # no task environment: an empty one
     return action
 
