@@ -137,6 +137,22 @@ def test_purge_rewrites_a_condition_of_the_same_target_in_place(http, run_module
 
 
 @CHECK_MODES
+def test_purge_rewrites_the_first_of_several_candidates_and_deletes_the_rest(http, run_module, check_mode):
+    # Candidates are taken in identity order (target, then build keys), whatever order the server lists them in.
+    updated = server(6, ["SEC"])
+    expect(http, [listing(server(5, ["LINT"]), server(6, ["CI"], exempt=HOTFIX)),
+                  Call("PUT", BASE + "/condition/6", json=body(["SEC"]), body=updated),
+                  Call("DELETE", BASE + "/condition/5", status=204),
+                  listing(updated)], check_mode)
+
+    result = run_module(dict(conditions=[condition(["SEC"], target={"branch": "main"})], purge=True), check_mode=check_mode)
+
+    assert result["changed"] is True
+    assert result["conditions"] == [view(6, ["SEC"])]
+    http.assert_done()
+
+
+@CHECK_MODES
 def test_purge_keeps_listed_and_deletes_duplicates(http, run_module, check_mode):
     keep = server(5, ["CI"])
     expect(http, [listing(keep, server(8, ["CI"], exempt=HOTFIX)), Call("DELETE", BASE + "/condition/8", status=204), listing(keep)], check_mode)
