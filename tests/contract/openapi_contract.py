@@ -437,6 +437,13 @@ KNOWN_SPEC_DEFECTS = (
         list_of="RestWebhook",
         params=_PAGING_PARAMS,
     ),
+    SpecDefect(
+        key="required-build-keys-non-empty",
+        source="spec createRequiredBuildsMergeCheck / updateRequiredBuildsMergeCheck; API-MAP section 8",
+        reason="RestRequiredBuildConditionSetRequest.buildParentKeys is described as 'A non-empty list' and both operations "
+               "answer 400 when 'the build parent key list is empty', but the schema says minItems 0: restored as minItems 1.",
+        patches=(("RestRequiredBuildConditionSetRequest", "buildParentKeys", {"minItems": 1}),),
+    ),
 )
 
 

@@ -1418,8 +1418,8 @@ def test_required_builds_merge_checks(api):
     assert "exemptRefMatcher" not in updated
     any_ref = {"id": "ANY_REF_MATCHER_ID", "displayId": "ANY_REF_MATCHER_ID", "type": {"id": "ANY_REF", "name": "Any branch"}}
     api.call("POST", REQUIRED_BUILDS + "/condition", body={"buildParentKeys": ["PRJ-LINT"], "refMatcher": any_ref}, status=200)
-    # spec: 400 when "the build parent key list is empty" (its schema says minItems 0) or a matcher cannot be made.
-    api.call("POST", REQUIRED_BUILDS + "/condition", body=dict(body, buildParentKeys=[]), status=400)
+    # spec: 400 when "the build parent key list is empty" (KNOWN_SPEC_DEFECTS: its schema says minItems 0) or a matcher cannot be made.
+    api.call("POST", REQUIRED_BUILDS + "/condition", body=dict(body, buildParentKeys=[]), status=400, violation="buildParentKeys")
     api.call("POST", REQUIRED_BUILDS + "/condition", body=dict(body, refMatcher={"id": "main", "type": {"id": "BRANCH"}}), status=400)
     api.call("POST", REQUIRED_BUILDS + "/condition", body=dict(body, buildParentKeys=["K%d" % n for n in range(101)]), status=400,
              violation="buildParentKeys")

@@ -431,3 +431,10 @@ def test_a_json_body_to_an_any_media_operation_is_checked_against_its_schema(con
     text = messages(violations)
     assert "$.buildParentKeys" in text
     assert "$.refMatcher.type.id" in text
+
+
+def test_required_build_keys_are_a_non_empty_list(contract, raw_contract):
+    path = "/rest/required-builds/latest/projects/PRJ/repos/app/condition/7"
+    empty = {"buildParentKeys": [], "refMatcher": {"id": "refs/heads/main", "type": {"id": "BRANCH"}}}
+    assert raw_contract.check_request("PUT", path, body=empty, content_type="application/json") == []
+    assert "$.buildParentKeys" in messages(contract.check_request("PUT", path, body=empty, content_type="application/json"))
