@@ -17,7 +17,10 @@ changes and deletes one at a time. :func:`converge` gives a task the whole list 
 * where Bitbucket has no update (branch restrictions, API-MAP 3.4 "There is no PUT"), a change creates the
   new item first and deletes the old one afterwards, so the scope is never without it; every create comes
   before every delete;
-* a write whose answer is lost is not repeated blindly: the list is read again first (``guarded_write``).
+* a write whose answer is lost is not repeated blindly: the list is read again first (``guarded_write``);
+* where an item has a coarser identity too (``slot``: the branches a required build applies to, API-MAP
+  section 8), a purge run rewrites an unlisted item of a listed item's slot in place (one update by id)
+  instead of creating the listed one and deleting the other.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,9 +38,11 @@ class ItemSet:
     sortable tuple). ``equal(have, want)``: whether ``have`` needs no change. ``create(want)``: the created
     item, normalised. ``update(have, want)``: the updated item, or ``None`` for "no update endpoint"
     (then a change is a create and a delete). ``delete(have)``. ``describe(item)``: for messages.
+    ``slot(item)``: optional, a coarser identity than ``key``; with purge and an update endpoint, an item to
+    be created takes over an item of the same slot that would be purged, by an update in place.
     """
 
-    def __init__(self, read, key, equal, create, delete, update=None, describe=repr):
+    def __init__(self, read, key, equal, create, delete, update=None, describe=repr, slot=None):
         self.read = read
         self.key = key
         self.equal = equal
@@ -45,6 +50,7 @@ class ItemSet:
         self.delete = delete
         self.update = update
         self.describe = describe
+        self.slot = slot
 
 
 class ItemPlan:
@@ -87,7 +93,24 @@ def plan_items(item_set, current, desired, purge=False, absent=False):
         for key, have in groups.items():
             if key not in listed:
                 plan.delete.extend(have)
+        if item_set.slot is not None and item_set.update is not None:
+            _rewrite_in_place(item_set, plan)
     return plan
+
+
+def _rewrite_in_place(item_set, plan):
+    """Pair each item to create with an item to purge of the same slot: one update by id instead of two writes.
+
+    Candidates are taken in identity order, so the same lists always pair the same way.
+    """
+    for want in list(plan.create):
+        candidates = sorted((have for have in plan.delete if item_set.slot(have) == item_set.slot(want)),
+                            key=lambda have: (item_set.key(have), have.get("id") or 0))
+        if candidates:
+            have = candidates[0]
+            plan.delete = [item for item in plan.delete if item is not have]
+            plan.create.remove(want)
+            plan.update.append((have, want))
 
 
 def _sorted(item_set, items):
@@ -134,7 +157,7 @@ def _create(item_set, want, known_ids):
 
 def _update(item_set, have, want):
     def landed(now):
-        return any(item.get("id") == have.get("id") and item_set.equal(item, want) for item in now)
+        return any(item.get("id") == have.get("id") and item_set.key(item) == item_set.key(want) and item_set.equal(item, want) for item in now)
 
     guarded_write(lambda: item_set.update(have, want), item_set.read, landed)
 

@@ -437,6 +437,13 @@ KNOWN_SPEC_DEFECTS = (
         list_of="RestWebhook",
         params=_PAGING_PARAMS,
     ),
+    SpecDefect(
+        key="required-build-keys-non-empty",
+        source="spec createRequiredBuildsMergeCheck / updateRequiredBuildsMergeCheck; API-MAP section 8",
+        reason="RestRequiredBuildConditionSetRequest.buildParentKeys is described as 'A non-empty list' and both operations "
+               "answer 400 when 'the build parent key list is empty', but the schema says minItems 0: restored as minItems 1.",
+        patches=(("RestRequiredBuildConditionSetRequest", "buildParentKeys", {"minItems": 1}),),
+    ),
 )
 
 
@@ -931,6 +938,9 @@ class Contract:
         if content_type and content and not any(_media_matches(content_type, declared) for declared in content):
             report("request-body", "content type %r is not documented (documented: %s)" % (content_type, ", ".join(content)))
         media = next((m for m in content if _is_json_media(m) and (not content_type or _media_matches(content_type, m))), None)
+        if media is None and _is_json_media(content_type) and "*/*" in content:
+            # A JSON body sent where the document declares "*/*" (the required-builds conditions): checked against that schema.
+            media = "*/*"
         if media is None and _media_base(content_type) == MULTIPART and isinstance(body, dict):
             # A multipart form recorded as {field: text} (the emulator's log): its fields against the form's schema.
             media = next((m for m in content if _media_matches(content_type, m)), None)

@@ -418,3 +418,23 @@ def test_webhooks_list_is_a_page(contract, raw_contract):
     assert "undeclared query parameter 'start'" in messages(raw_contract.check_request("GET", hooks, query={"start": 0}))
     assert parts(contract.check_response("GET", hooks, 200, page([dict(hook, events="repo:refs_changed")]))) == ["response-body"]
     assert parts(contract.check_response("GET", hooks, 200, [hook])) == []
+
+
+def test_a_json_body_to_an_any_media_operation_is_checked_against_its_schema(contract):
+    """The required-builds conditions declare their request as "*/*": a JSON body is still held to the schema."""
+    path = "/rest/required-builds/latest/projects/PRJ/repos/app/condition"
+    matcher = {"id": "refs/heads/main", "type": {"id": "BRANCH"}}
+    assert contract.check_request("POST", path, body={"buildParentKeys": ["CI"], "refMatcher": matcher}, content_type="application/json") == []
+    violations = contract.check_request("POST", path, body={"buildParentKeys": "CI", "refMatcher": dict(matcher, type={"id": "TAG"})},
+                                        content_type="application/json")
+    assert parts(violations) == ["request-body"]
+    text = messages(violations)
+    assert "$.buildParentKeys" in text
+    assert "$.refMatcher.type.id" in text
+
+
+def test_required_build_keys_are_a_non_empty_list(contract, raw_contract):
+    path = "/rest/required-builds/latest/projects/PRJ/repos/app/condition/7"
+    empty = {"buildParentKeys": [], "refMatcher": {"id": "refs/heads/main", "type": {"id": "BRANCH"}}}
+    assert raw_contract.check_request("PUT", path, body=empty, content_type="application/json") == []
+    assert "$.buildParentKeys" in messages(contract.check_request("PUT", path, body=empty, content_type="application/json"))

@@ -186,6 +186,18 @@ class ReviewerCondition:
 
 
 @dataclass
+class RequiredBuildCondition:
+    """A required-builds merge check of a repository (API-MAP section 8; spec createRequiredBuildsMergeCheck)."""
+
+    id: int
+    project_id: int
+    repo_id: int
+    build_parent_keys: list
+    ref_matcher: dict                 # {"type": ..., "id": ..., "displayId": ...}
+    exempt_ref_matcher: dict | None = None
+
+
+@dataclass
 class Webhook:
     """A project or repository webhook (API-MAP section 8; spec createWebhook). The secret is kept as a hash."""
 
@@ -262,6 +274,8 @@ class State:
         self.restrictions = {}         # id -> Restriction
         self.reviewer_conditions = {}  # id -> ReviewerCondition
         self.webhooks = {}             # id -> Webhook
+        self.required_builds = {}      # id -> RequiredBuildCondition
+        self._next_required_build_id = 1
         self._next_restriction_id = 1
         self._next_condition_id = 1
         self._next_webhook_id = 1
@@ -454,6 +468,8 @@ class State:
         for collection in (self.restrictions, self.reviewer_conditions, self.webhooks):
             for item_id in [i for i, item in collection.items() if item.project_id == project.id]:
                 del collection[item_id]
+        for item_id in [i for i, item in self.required_builds.items() if item.project_id == project.id]:
+            del self.required_builds[item_id]
 
     def sorted_projects(self):
         return sorted(self.projects.values(), key=lambda project: (project.name.lower(), project.id))
@@ -471,6 +487,8 @@ class State:
         for collection in (self.restrictions, self.reviewer_conditions, self.webhooks):
             for item_id in [i for i, item in collection.items() if item.repo_id == repo.id]:
                 del collection[item_id]
+        for item_id in [i for i, item in self.required_builds.items() if item.repo_id == repo.id]:
+            del self.required_builds[item_id]
 
     def create_repository(self, project, name, origin=None):
         """A new repository named ``name``: its slug derived from the name, INITIALISING for a short while."""
@@ -508,6 +526,9 @@ class State:
             for item in collection.values():
                 if item.repo_id == repo.id:
                     item.project_id = target.id
+        for item in self.required_builds.values():
+            if item.repo_id == repo.id:
+                item.project_id = target.id
 
     def schedule_repository_deletion(self, repo):
         if repo.deletion_since is None:
@@ -558,6 +579,10 @@ class State:
         self._next_restriction_id += 1
         self.restrictions[restriction.id] = restriction
         return restriction
+
+    def new_required_build_id(self):
+        self._next_required_build_id += 1
+        return self._next_required_build_id - 1
 
     def new_condition_id(self):
         self._next_condition_id += 1
@@ -722,6 +747,11 @@ class State:
                 {"id": w.id, "project_id": w.project_id, "repo_id": w.repo_id, "name": w.name, "url": w.url, "events": list(w.events),
                  "active": w.active, "ssl_verification_required": w.ssl_verification_required, "secret_sha256": w.secret_hash}
                 for w in sorted(self.webhooks.values(), key=lambda w: w.id)
+            ],
+            "required_builds": [
+                {"id": c.id, "project_id": c.project_id, "repo_id": c.repo_id, "build_parent_keys": list(c.build_parent_keys),
+                 "ref_matcher": dict(c.ref_matcher), "exempt_ref_matcher": dict(c.exempt_ref_matcher) if c.exempt_ref_matcher else None}
+                for c in sorted(self.required_builds.values(), key=lambda c: c.id)
             ],
             "clock_offset_ms": self.clock_offset_ms,
             "licensed_user_limit": self.licensed_user_limit,

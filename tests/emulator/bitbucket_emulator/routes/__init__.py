@@ -8,6 +8,7 @@ from . import ssh_keys, system, token_policy, tsv, user_settings, users
 from . import auto_settings, hook_scripts, hooks, pull_request_settings
 from . import cluster, labels, mesh, migration
 from . import branch_restrictions, default_reviewers, repositories, webhooks
+from . import required_builds
 
 ROUTES = (
     system.ROUTES
@@ -44,4 +45,5 @@ ROUTES = (
     + branch_restrictions.ROUTES
     + default_reviewers.ROUTES
     + webhooks.ROUTES
+    + required_builds.ROUTES
 )
