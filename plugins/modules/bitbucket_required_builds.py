@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_required_builds
 short_description: Declare the required-builds merge checks of a Bitbucket Data Center repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Manages the required-builds merge checks of one repository in one task.
   - A condition stops a pull request to the branches its O(conditions[].target) matches from merging until the builds of every

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: bitbucket_required_builds_info
 short_description: List the required-builds merge checks of a Bitbucket Data Center repository
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the required-builds merge checks of one repository, every page of them, as
     M(bitbucket.datacenter.bitbucket_required_builds) takes them.
