@@ -130,7 +130,8 @@ def ensure(context, resource, state, desired, defaults=None, required_on_create=
         if current is None:
             return False, None, None, None
         if not context.check_mode:
-            resource.delete(current)
+            # A delete whose answer is lost is over when a fresh read finds the object gone.
+            guarded_delete(lambda: resource.delete(current), resource.read)
         return True, before, None, None
 
     if current is None:

@@ -32,10 +32,11 @@ class FakeResource:
     (a value, or an exception to raise; a list gives one answer per call).
     """
 
-    def __init__(self, reads, create_results=(), update_results=()):
+    def __init__(self, reads, create_results=(), update_results=(), delete_results=()):
         self.reads = list(reads)
         self.create_results = list(create_results)
         self.update_results = list(update_results)
+        self.delete_results = list(delete_results)
         self.calls = []
 
     def _answer(self, results):
@@ -60,6 +61,8 @@ class FakeResource:
 
     def delete(self, current):
         self.calls.append(("delete", current))
+        if self.delete_results:
+            self._answer(self.delete_results)
 
     def resource(self):
         return Resource(read=self.read, create=self.create, update=self.update, delete=self.delete, project=project)
@@ -87,6 +90,36 @@ def test_absent_and_existing_in_check_mode_only_reads():
 
     assert result == (True, project(CURRENT), None, None)
     assert fake.calls == [("read",)]
+
+
+def test_a_delete_that_landed_behind_a_lost_answer_is_not_repeated():
+    # A gateway answered 502 for a delete that ran: the fresh read finds the object gone, which ends it.
+    fake = FakeResource([CURRENT, None], delete_results=[landed_error("DELETE")])
+
+    result = ensure(context(), fake.resource(), "absent", {"name": None})
+
+    assert result == (True, project(CURRENT), None, None)
+    assert fake.calls == [("read",), ("delete", CURRENT), ("read",)]
+
+
+def test_a_delete_that_did_not_land_behind_a_lost_answer_is_made_once_more():
+    fake = FakeResource([CURRENT, CURRENT], delete_results=[landed_error("DELETE"), None])
+
+    result = ensure(context(), fake.resource(), "absent", {"name": None})
+
+    assert result == (True, project(CURRENT), None, None)
+    assert fake.calls == [("read",), ("delete", CURRENT), ("read",), ("delete", CURRENT)]
+
+
+def test_a_delete_refused_by_the_server_propagates_without_a_read():
+    refused = BitbucketError("DELETE /x: HTTP 409: in use", method="DELETE", path="/x", status=409)
+    fake = FakeResource([CURRENT], delete_results=[refused])
+
+    with pytest.raises(BitbucketError) as caught:
+        ensure(context(), fake.resource(), "absent", {"name": None})
+
+    assert caught.value is refused
+    assert fake.calls == [("read",), ("delete", CURRENT)]
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
