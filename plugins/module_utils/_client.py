@@ -255,7 +255,7 @@ class BitbucketClient:
         validate_certs=True,
         ca_path=None,
         timeout=30,
-        max_retries=4,
+        max_retries=6,
         backoff_base=0.5,
         backoff_max=30.0,
         trace=None,

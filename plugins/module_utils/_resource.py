@@ -20,7 +20,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._module impor
 
 
 # How many times a write whose answer was lost is tried, each after a fresh read.
-WRITE_ATTEMPTS = 3
+WRITE_ATTEMPTS = 5
 
 
 def guarded_write(write, read, landed, attempts=WRITE_ATTEMPTS):

@@ -317,14 +317,14 @@ def test_a_create_that_did_not_land_is_made_once_more():
 
 def test_the_last_failure_propagates_after_every_attempt_and_a_read_after_each():
     last = landed_error()
-    fake = FakeResource([None, None, None, None], create_results=[landed_error(), landed_error(), last])
+    fake = FakeResource([None] * 6, create_results=[landed_error()] * 4 + [last])
 
     with pytest.raises(BitbucketError) as caught:
         ensure(context(), fake.resource(), "present", {"name": "Platform"})
 
     assert caught.value is last
-    # Three attempts (WRITE_ATTEMPTS), each failure followed by a read that finds nothing.
-    assert [call[0] for call in fake.calls] == ["read", "create", "read", "create", "read", "create", "read"]
+    # Five attempts (WRITE_ATTEMPTS), each failure followed by a read that finds nothing.
+    assert [call[0] for call in fake.calls] == ["read"] + ["create", "read"] * 5
 
 
 def test_a_retried_create_that_lands_behind_a_second_failure_is_found():
@@ -541,15 +541,15 @@ def test_a_delete_that_did_not_land_is_made_again():
     assert (len(delete.calls), len(read.calls)) == (2, 1)
 
 
-def test_a_delete_that_keeps_failing_is_reported_after_three_attempts():
+def test_a_delete_that_keeps_failing_is_reported_after_every_attempt():
     failure = landed_error("DELETE")
-    delete, read = scripted(failure, failure, failure), scripted({"id": 1}, {"id": 1}, {"id": 1})
+    delete, read = scripted(*[failure] * 5), scripted(*[{"id": 1}] * 5)
 
     with pytest.raises(BitbucketError) as raised:
         guarded_delete(delete, read)
 
     assert raised.value is failure
-    assert len(delete.calls) == 3
+    assert len(delete.calls) == 5
 
 
 def test_a_delete_refused_outright_is_not_retried():

@@ -739,10 +739,8 @@ def test_a_recreate_whose_create_is_lost_removes_only_the_orphan_then_the_old_to
 
 def test_a_create_that_fails_every_attempt_is_reported(http, run_module):
     body = {"name": "ci", "permissions": READ_WRITE}
-    # Three attempts, each failure followed by a listing that looks for a token to remove.
-    http.expect(
-        listing(), no_policy(), create(body, status=503), listing(), create(body, status=503), listing(), create(body, status=503), listing()
-    )
+    # Five attempts (WRITE_ATTEMPTS), each failure followed by a listing that looks for a token to remove.
+    http.expect(listing(), no_policy(), *[create(body, status=503), listing()] * 5)
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
 
