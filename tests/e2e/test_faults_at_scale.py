@@ -15,7 +15,7 @@ import os
 import pytest
 
 from conftest import HERE, emulator_call
-from onboarding_state import AUTOMATION_PASSWORD, declared_state, prepare, project_keys, project_state, public_keys
+from onboarding_state import AUTOMATION_PASSWORD, declared_state, prepare, project_keys, project_state, public_keys, rest, values
 
 TEAMS = ["ONB%d" % number for number in range(10)]
 FAULTS = [
@@ -62,3 +62,35 @@ def test_an_onboarding_under_faults_ends_in_the_declared_state(playbook_runner, 
     changed = [(entry["task"], entry["result"].get("item")) for entry in calm_results if entry["result"].get("changed")]
     assert changed == [], "the second run, without faults, changed: %r" % changed
     assert emulator_call(emulator_url + "/_emulator/counters")["writes"] == 0
+
+
+@pytest.mark.parametrize("in_process", [True, False], ids=["in_process", "module"])
+def test_tokens_created_through_a_gateway_answering_502_are_made_once_each_with_a_working_secret(playbook_runner, emulator_url, in_process):
+    """The issue's case: ten projects, 20% 502 on the token paths, and some creates answered 502 after they landed.
+
+    A create whose answer is lost may have made a token whose secret never arrived: the module deletes that orphan
+    and creates the token again, so each project ends with exactly one token, whose secret the run returned and a
+    later task uses."""
+    prepare(emulator_url)
+    projects = ["TOK%d" % number for number in range(10)]
+    for key in projects:
+        rest(emulator_url + "/rest/api/latest/projects", "POST", body={"key": key, "name": key})
+    emulator_call(emulator_url + "/_emulator/faults", "POST", {"error": {"rate": 0.2, "status": 502, "seed": 502}, "match": {"path": "/rest/access-tokens/"}})
+    emulator_call(emulator_url + "/_emulator/faults", "POST",
+                  {"write_then_fail": {"rate": 0.3, "status": 502, "seed": 503}, "match": {"method": "PUT", "path": "/rest/access-tokens/"}})
+    extra_vars = {"bitbucket_url": emulator_url, "automation_password": AUTOMATION_PASSWORD, "projects": projects,
+                  "bitbucket_datacenter_in_process": in_process}
+
+    completed, results = playbook_runner.run(os.path.join(HERE, "playbooks", "tokens_under_502.yml"), extra_vars=extra_vars, name="tokens-502")
+    fired = {fault["type"]: fault["fired"] for fault in emulator_call(emulator_url + "/_emulator/faults")["faults"]}
+    emulator_call(emulator_url + "/_emulator/faults", "DELETE")
+
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    assert [entry["task"] for entry in results if entry["status"] not in ("ok", "item_ok")] == []
+    assert fired["error"] >= 3 and fired["write_then_fail"] >= 2, fired
+    for key in projects:
+        tokens = values(emulator_url + "/rest/access-tokens/latest/projects/" + key)
+        assert [(token["name"], sorted(token["permissions"])) for token in tokens] == [("ci", ["PROJECT_READ", "REPO_READ"])], key
+    # Each lost answer that hid a landed create left an orphan, which the module removed and said so.
+    output = completed.stdout + completed.stderr
+    assert output.count("created by a request whose answer was lost, and created it again") >= fired["write_then_fail"], output[-3000:]
