@@ -50,6 +50,10 @@ MAX_RETRY_AFTER_S = 300
 RATE_LIMITED = 429
 # 502/503/504: a gateway or an overloaded node; the request may or may not have run.
 RETRYABLE_GATEWAY = frozenset((502, 503, 504))
+# A read answered 500 is tried again like a gateway error: it changes nothing, so a second try is safe.
+# A write answered 500 is not repeated here: it may have landed (write-then-fail), and its caller reads
+# again before writing again (_resource.guarded_write).
+RETRYABLE_READ = RETRYABLE_GATEWAY | frozenset((500,))
 
 # Query parameters whose values never appear in a trace or an error message. Bitbucket takes
 # some secrets as query parameters (API-MAP Top trap 5: admin user create takes the password).
@@ -251,7 +255,7 @@ class BitbucketClient:
         validate_certs=True,
         ca_path=None,
         timeout=30,
-        max_retries=4,
+        max_retries=6,
         backoff_base=0.5,
         backoff_max=30.0,
         trace=None,
@@ -327,7 +331,10 @@ class BitbucketClient:
         if request_headers:
             kwargs["headers"] = request_headers
 
+        safe = method in ("GET", "HEAD") or read_only
         attempt = 0
+        # Whether an earlier attempt of this request may have run on the server (an ambiguous answer).
+        ambiguous = False
         while True:
             started = time.monotonic()
             try:
@@ -340,7 +347,7 @@ class BitbucketClient:
                         method=method,
                         path=path,
                     ) from exc
-                if not isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+                if not isinstance(exc, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)):
                     # Missing schema, invalid URL and the like: retrying cannot help.
                     raise BitbucketError(
                         "%s %s: invalid request to %s: %s" % (method, path, self.base_url, scrub_secrets(str(exc), params)), method=method, path=path
@@ -351,6 +358,7 @@ class BitbucketClient:
                 delay = self._backoff(attempt)
                 self._trace(method, path, params, None, started, attempt, delay if will_retry else None, error=type(exc).__name__)
                 if will_retry:
+                    ambiguous = ambiguous or (sent and not safe)
                     attempt += 1
                     self._sleep(delay)
                     continue
@@ -378,14 +386,20 @@ class BitbucketClient:
                         status=status,
                         server_message=parse_error_message(self._decode(raw)),
                     )
-            elif status in RETRYABLE_GATEWAY and idempotent:
+            elif (status in RETRYABLE_READ and safe) or (status in RETRYABLE_GATEWAY and idempotent):
                 delay = self._backoff(attempt)
             if delay is not None and attempt < self.max_retries:
                 self._trace(method, path, params, status, started, attempt, delay)
+                ambiguous = ambiguous or (status >= 500 and not safe)
                 attempt += 1
                 self._sleep(delay)
                 continue
             self._trace(method, path, params, status, started, attempt, None)
+            if status == 404 and method == "DELETE" and ambiguous:
+                # An earlier attempt was answered by a gateway error or lost after it was sent: it removed
+                # the object, and what a delete asks for, the object gone, is true.
+                self.writes += 1
+                return Response(204, raw.headers, None, text="")
             return self._handle(method, path, raw, missing_ok, read_only)
 
     def _handle(self, method, path, raw, missing_ok, read_only=False):

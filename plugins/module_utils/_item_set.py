@@ -21,6 +21,8 @@ changes and deletes one at a time. :func:`converge` gives a task the whole list 
 * where an item has a coarser identity too (``slot``: the branches a required build applies to, API-MAP
   section 8), a purge run rewrites an unlisted item of a listed item's slot in place (one update by id)
   instead of creating the listed one and deleting the other.
+* the list read at the end of a run that changed something shows whether a parallel run created the same item
+  meanwhile; the duplicates go, and every run keeps the same one (the declared item with the lowest id).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -196,4 +198,31 @@ def converge(context, item_set, desired, purge=False, absent=False):
                 replaced.append(have)
     for have in replaced + plan.delete:
         _delete(item_set, have)
-    return True, before, _sorted(item_set, item_set.read())
+    after = item_set.read()
+    if not absent:
+        # Another run (a parallel fork) may have created the same item between our read and our create.
+        duplicates = concurrent_duplicates(item_set, after, desired)
+        if duplicates:
+            for have in duplicates:
+                _delete(item_set, have)
+            after = item_set.read()
+    return True, before, _sorted(item_set, after)
+
+
+def concurrent_duplicates(item_set, current, desired):
+    """Items to delete so that each desired identity is held once: of several, the declared one with the lowest id stays.
+
+    Every run that sees the duplicates chooses the same item to keep, so parallel runs agree.
+    """
+    groups = {}
+    for item in current:
+        groups.setdefault(item_set.key(item), []).append(item)
+    extra = []
+    for want in desired:
+        have = groups.get(item_set.key(want), [])
+        if len(have) < 2:
+            continue
+        declared = [item for item in have if item_set.equal(item, want)] or have
+        keep = min(declared, key=lambda item: item.get("id") or 0)
+        extra.extend(item for item in have if item is not keep)
+    return extra

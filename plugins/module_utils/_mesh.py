@@ -66,6 +66,8 @@ def node_fields(node):
 
 def check_rpc_url(url, option="rpc_url"):
     """``url`` without a trailing slash, or the failure that names ``option`` when it cannot be a node's RPC URL."""
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        raise invalid_option(option, "%r holds a blank or a control character" % url)
     parts = urlsplit(url)
     try:
         _port = parts.port

@@ -20,6 +20,11 @@ __metaclass__ = type
 import copy
 import os
 
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported by the modules, kept for import sanity
+    from urlparse import urlsplit  # type: ignore
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import (
@@ -53,6 +58,46 @@ class ModuleFailure(Exception):
 def invalid_option(option, problem):
     """The failure for bad input: names the option, raised before anything is written."""
     return ModuleFailure("Invalid value for option '%s': %s" % (option, problem), invalid_option=option)
+
+
+# Bitbucket's ids, counts, sizes and days are Java ints (32 bits): a larger number is refused before any request,
+# where Bitbucket would answer a 400 that names no option, or take it as an overflowed value.
+INT_MIN = -(2 ** 31)
+INT_MAX = 2 ** 31 - 1
+
+
+def check_integer_ranges(argument_spec, params):
+    """Refuse an ``int`` option (also one of the elements of a list of dictionaries) outside 32 bits, naming it."""
+    for name, spec in argument_spec.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        if spec.get("type") == "int":
+            _check_int(name, value)
+        elif spec.get("type") == "list" and spec.get("elements") == "dict" and spec.get("options") and isinstance(value, list):
+            for number, element in enumerate(value, 1):
+                for sub_name, sub_spec in spec["options"].items():
+                    if sub_spec.get("type") == "int" and isinstance(element, dict) and element.get(sub_name) is not None:
+                        _check_int("%s[].%s" % (name, sub_name), element[sub_name], "item %d: " % number)
+
+
+def _check_int(option, value, where=""):
+    if isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
+        raise invalid_option(option, "%s%d is out of range: Bitbucket takes numbers from %d to %d" % (where, value, INT_MIN, INT_MAX))
+
+
+def http_url_problem(url):
+    """Why ``url`` is not an absolute http:// or https:// URL (a host, a numeric port, no blank), or None."""
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        return "%r holds a blank or a control character" % url
+    parts = urlsplit(url)
+    try:
+        _port = parts.port
+    except ValueError:
+        return "%r has a port that is not a number" % url
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "%r is not an http:// or https:// URL with a host" % url
+    return None
 
 
 def module_kwargs(module_spec):
@@ -129,13 +174,16 @@ class ModuleContext:
             self._client = None
 
 
-def execute(run, context):
+def execute(run, context, module_spec=None):
     """Run a module's logic and turn every expected failure into a failed result.
 
     The single place where errors become results: Bitbucket's answer (method, path,
-    status, message) or the module's own explanation, never a traceback.
+    status, message) or the module's own explanation, never a traceback. With ``module_spec``,
+    numbers out of Bitbucket's range are refused first, before any request.
     """
     try:
+        if module_spec is not None:
+            check_integer_ranges(module_spec["argument_spec"], context.params)
         result = run(context)
     except BitbucketError as exc:
         result = dict(failed=True, changed=context.writes_made(), msg=str(exc))
@@ -187,7 +235,7 @@ def run_module(module_spec, run):
         diff=module._diff,
         verbosity=module._verbosity,
     )
-    result = execute(run, context)
+    result = execute(run, context, module_spec)
     for warning in context.warnings:
         module.warn(warning)
     if result.pop("failed", False):

@@ -20,7 +20,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._module impor
 
 
 # How many times a write whose answer was lost is tried, each after a fresh read.
-WRITE_ATTEMPTS = 3
+WRITE_ATTEMPTS = 5
 
 
 def guarded_write(write, read, landed, attempts=WRITE_ATTEMPTS):
@@ -130,7 +130,8 @@ def ensure(context, resource, state, desired, defaults=None, required_on_create=
         if current is None:
             return False, None, None, None
         if not context.check_mode:
-            resource.delete(current)
+            # A delete whose answer is lost is over when a fresh read finds the object gone.
+            guarded_delete(lambda: resource.delete(current), resource.read)
         return True, before, None, None
 
     if current is None:

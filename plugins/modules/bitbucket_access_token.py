@@ -77,6 +77,10 @@ notes:
     O(password) for any change; a token is enough to find out that nothing needs to change.
   - Project and repository tokens need a Data Center licence and PROJECT_ADMIN (or REPO_ADMIN) on their owner.
   - In check mode nothing is created, so no secret is returned.
+  - A create whose answer is lost (a 5xx, a gateway's 502, 503 or 504, or a connection dropped after the request was sent)
+    may have made a token whose secret nobody received. The module lists the owner's tokens again, deletes any token of this
+    O(name) that was not there before (with a warning naming its id) and creates the token once more, so the run ends with one
+    working token and its secret, and no orphan. It tries five times in all.
 seealso:
   - module: bitbucket.datacenter.bitbucket_access_token_info
   - name: Bitbucket Data Center REST API, access tokens

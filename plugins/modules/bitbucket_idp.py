@@ -283,7 +283,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils import _authc
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import BitbucketError
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._field_map import Field, FieldMap, as_set, unique
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._lockout import FORCE_OPTION, refuse_unless_forced
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, invalid_option, run_module
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import ModuleFailure, http_url_problem, invalid_option, run_module
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import Resource, ensure
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._version import check_options_kept, explain_refused_options, gate_options
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._write_only import sends_secret, update_option
@@ -393,8 +393,9 @@ def validate(params):
         raise invalid_option("name", "must not be empty")
     for option in URL_OPTIONS:
         value = params[option]
-        if value is not None and not re.match(r"^https?://[^/\s]+", value):
-            raise invalid_option(option, "%r is not an http:// or https:// URL" % value)
+        problem = http_url_problem(value) if value is not None else None
+        if problem:
+            raise invalid_option(option, problem)
     if params["certificate"] is not None and not is_certificate(bare_certificate(params["certificate"])):
         raise invalid_option("certificate", "holds no certificate: give the PEM text (or its base64 body) of an X.509 certificate")
     if params["additional_scopes"] is not None and not all(scope.strip() for scope in params["additional_scopes"]):

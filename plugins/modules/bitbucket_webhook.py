@@ -136,16 +136,11 @@ http_trace:
   elements: dict
 """
 
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import http_url_problem, invalid_option, run_module
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._resource import Resource, ensure
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._scope import SCOPE_ARGUMENT_SPEC, scope_label
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._webhooks import find_webhook, list_webhooks, public_view, webhooks_path
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._write_only import sends_secret, update_option
-
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported by the modules, kept for import sanity
-    from urlparse import urlsplit  # type: ignore
 
 MODULE_SPEC = dict(
     argument_spec=dict(
@@ -170,9 +165,9 @@ def validate(params):
         raise invalid_option("name", "must not be empty")
     url = params["webhook_url"]
     if url is not None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise invalid_option("webhook_url", "%r is not an absolute http:// or https:// URL" % url)
+        problem = http_url_problem(url)
+        if problem:
+            raise invalid_option("webhook_url", problem)
     events = params["events"]
     if events is not None and (not events or any(not event.strip() for event in events)):
         raise invalid_option("events", "give at least one event id, none of them empty")

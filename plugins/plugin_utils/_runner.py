@@ -178,7 +178,7 @@ class BitbucketActionBase(ActionBase):
             return self._finish(dict(failed=True, msg=msg), params, no_log_values, [])
 
         context = ModuleContext(params, check_mode=self._task.check_mode, diff=self._task.diff, verbosity=display.verbosity)
-        result = execute(module.run, context)
+        result = execute(module.run, context, module.MODULE_SPEC)
         return self._finish(result, params, no_log_values, context.warnings)
 
     @staticmethod

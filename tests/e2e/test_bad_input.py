@@ -36,6 +36,27 @@ MALFORMED_BY_NAME = (
     ("key_text", "ssh-rsa not-base64!"),
     ("email", "not-an-address"),
 )
+# More of the kinds the issue names, each a different way to be wrong (a suffix of the option's name, or
+# the option path of a list element such as keys[].key).
+MALFORMED_MORE = {
+    "url": ("ftp://idp.example.com/sso", "https://", "http://exa mple.com/"),
+    "endpoint": ("not a url", "ftp://idp.example.com/token"),
+    "certificate": (
+        "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n",
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
+        "just text, no PEM at all",
+    ),
+    "cron": ("* * * * * * * *", "61 0 0 * * ?", ""),
+    "keys[].key": (
+        "ssh-rsa not-base64!",
+        "ssh-ed25519",
+        "ssh-foo AAAAC3NzaC1lZDI1NTE5AAAAIHv3cNE3ZBnD7aq4cqJ4g8pQmCzx9f8y1rB2v1sYcGdP unknown-type",
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----",
+        "ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7 the-blob-says-rsa",
+    ),
+}
+# Numbers no option takes: Bitbucket's ids, counts and days are 32-bit integers.
+OUT_OF_RANGE_INTS = (-(10 ** 12), 2 ** 31)
 NOT_AN_INT = "twelve"
 NOT_A_BOOL = "maybe"
 NOT_A_DICT = "not-a-dict"
@@ -97,15 +118,17 @@ def base_args(module_spec):
     return args
 
 
-def bad_values(name, spec):
-    """``[(description, value)]`` that the option must refuse."""
+def bad_values(name, spec, parent=None):
+    """``[(description, value)]`` that the option must refuse; ``parent`` names the list option of an element's option."""
     kind = spec.get("type", "str")
     values = []
+    path = "%s[].%s" % (parent, name) if parent else name
     if spec.get("choices"):
         values.append(("a value outside the choices", "not-one-of-the-choices"))
     if kind == "int":
         values.append(("a word for a number", NOT_AN_INT))
-        values.append(("a number out of range", -(10 ** 12)))
+        for number in OUT_OF_RANGE_INTS:
+            values.append(("a number out of range (%d)" % number, number))
     elif kind == "bool":
         values.append(("a word for a boolean", NOT_A_BOOL))
     elif kind == "dict":
@@ -119,6 +142,9 @@ def bad_values(name, spec):
             # "url", "idp_url", "certificate"; not "jit_mapping_email", which names an attribute, not an address.
             if (name == word or name.endswith("_" + word)) and "mapping" not in name:
                 values.append(("a malformed value", value))
+        for word, more in sorted(MALFORMED_MORE.items()):
+            if path == word or (not parent and (name == word or name.endswith("_" + word)) and "mapping" not in name):
+                values.extend(("a malformed value (%d)" % number, value) for number, value in enumerate(more, 2))
     return values
 
 
@@ -142,7 +168,7 @@ def cases_for(module_name):
                     missing = dict(element)
                     missing.pop(sub_name, None)
                     cases.append(("%s: %s[].%s missing" % (module_name, name, sub_name), dict(base, **{name: [missing]}), sub_name))
-                for description, value in bad_values(sub_name, sub_spec):
+                for description, value in bad_values(sub_name, sub_spec, parent=name):
                     bad_element = dict(element, **{sub_name: value})
                     cases.append(("%s: %s[].%s, %s" % (module_name, name, sub_name, description), dict(base, **{name: [bad_element]}), sub_name))
     for option, value, description in (("timeout", NOT_AN_INT, "a word for a number"), ("validate_certs", NOT_A_BOOL, "a word for a boolean"),
@@ -156,7 +182,19 @@ ALL_CASES = [case for name in MODULE_NAMES for case in cases_for(name)]
 
 def test_every_module_has_cases():
     per_module = {name: sum(1 for case_id, _args, _option in ALL_CASES if case_id.split(":")[0] == name) for name in MODULE_NAMES}
+    print("bad input: %d cases across %d modules" % (len(ALL_CASES), len(per_module)))
     assert all(count >= 3 for count in per_module.values()), per_module
+    assert len(ALL_CASES) >= 200
+
+
+def test_the_kinds_of_malformed_values_the_issue_names_are_generated():
+    kinds = {"url": 0, "certificate": 0, "cron": 0, "keys[].key": 0, "out of range": 0}
+    for case_id, _args, _option in ALL_CASES:
+        for kind in kinds:
+            if kind in case_id and ("malformed" in case_id or kind == "out of range"):
+                kinds[kind] += 1
+    print("bad input by kind: %r" % kinds)
+    assert all(count >= 3 for count in kinds.values()), kinds
 
 
 def playbook_for(cases, emulator_url):

@@ -15,8 +15,8 @@ TEAMS = {"team1": ("TEAMA", "lead-a", "devs-a"), "team2": ("TEAMB", "lead-b", "d
 AUTOMATION_PASSWORD = "Reliab1lity-automation-pw"
 ADMIN = "Basic " + base64.b64encode(b"admin:admin").decode()
 # Each fault is bounded below what the modules absorb, so the test is deterministic in outcome
-# whatever order the forks' requests arrive in: a GET is tried 5 times (4 retries), a write whose
-# answer is lost 3 times, each after a fresh read.
+# whatever order the forks' requests arrive in: a GET is tried 7 times (6 retries), a write whose
+# answer is lost 5 times, each after a fresh read.
 FAULTS = [
     {"latency_ms": 5},
     {"rate_limit": {"count": 3, "retry_after": 1}},

@@ -8,10 +8,16 @@ A fault document posted to ``/_emulator/faults`` may hold several kinds at once:
     {"error": {"count": 1, "status": 503}}
     {"error": {"rate": 0.2, "status": 502, "seed": 7}}
     {"write_then_fail": {"count": 1}}
+    {"error": {"rate": 0.2, "statuses": [500, 502, 503, 504], "seed": 7}}
+    {"rate_limit": {"rate": 0.1, "retry_after": 0, "seed": 8}}
+    {"write_then_fail": {"rate": 0.1, "statuses": [500, 502], "seed": 9}}
 
 Each fault may carry ``"match": {"method": "POST", "path": "/rest/api/latest/projects"}`` (method
 exact, path prefix); a top-level ``match`` applies to every fault of the document that has none.
-Counted faults fire that many times and then stop.
+Counted faults fire that many times and then stop. A ``rate`` (0 to 1) makes a fault hit that share of
+the requests it matches, drawn from a generator seeded with ``seed`` so that a run is reproducible; with a
+``count`` too, it stops after that many hits. ``statuses`` (instead of ``status``) picks each answer's
+status from the list with the same generator.
 """
 
 from __future__ import annotations
@@ -58,7 +64,7 @@ class Fault:
         self.params = params
         self.fired = 0
         seed = params.get("seed")
-        self._rng = random.Random(seed) if kind == "error" and params.get("rate") is not None else None
+        self._rng = random.Random(seed) if params.get("rate") is not None else None
 
     def applies_to(self, method, paths):
         if self.remaining is not None and self.remaining <= 0:
@@ -77,6 +83,15 @@ class Fault:
         if self._rng is None:
             return True
         return self._rng.random() < self.params["rate"]
+
+    def status(self):
+        """The status of this hit: the one given, or one of ``statuses`` (drawn after the roll, from the same generator)."""
+        statuses = self.params.get("statuses")
+        if not statuses:
+            return self.params["status"]
+        if self._rng is None:
+            return statuses[self.fired % len(statuses)]
+        return self._rng.choice(statuses)
 
     def consume(self):
         self.fired += 1
@@ -131,24 +146,30 @@ class FaultSet:
         if not isinstance(spec, dict):
             raise FaultError(f"{kind} must be an object")
         match = _parse_match(spec["match"]) if "match" in spec else default_match
-        if kind == "rate_limit":
-            return self._make(kind, match, _int(spec.get("count", 1), "rate_limit.count", 1),
-                              retry_after=_int(spec.get("retry_after", 1), "rate_limit.retry_after"))
-        if kind == "write_then_fail":
-            return self._make(kind, match, _int(spec.get("count", 1), "write_then_fail.count", 1),
-                              status=self._status(spec.get("status", 500), kind))
-        status = self._status(spec.get("status", 503), kind)
         rate = spec.get("rate")
-        if rate is None:
-            return self._make(kind, match, _int(spec.get("count", 1), "error.count", 1), status=status)
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
-            raise FaultError("error.rate must be a number between 0 and 1")
-        count = spec.get("count")
-        remaining = _int(count, "error.count", 1) if count is not None else None
-        seed = spec.get("seed")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise FaultError("error.seed must be an integer")
-        return self._make(kind, match, remaining, status=status, rate=rate, seed=seed)
+        params = {}
+        if rate is not None:
+            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+                raise FaultError(f"{kind}.rate must be a number between 0 and 1")
+            seed = spec.get("seed")
+            if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+                raise FaultError(f"{kind}.seed must be an integer")
+            params.update(rate=rate, seed=seed)
+            count = spec.get("count")
+            remaining = _int(count, f"{kind}.count", 1) if count is not None else None
+        else:
+            remaining = _int(spec.get("count", 1), f"{kind}.count", 1)
+        if kind == "rate_limit":
+            return self._make(kind, match, remaining, retry_after=_int(spec.get("retry_after", 1), "rate_limit.retry_after"), **params)
+        if "statuses" in spec:
+            statuses = spec["statuses"]
+            if not isinstance(statuses, list) or not statuses:
+                raise FaultError(f"{kind}.statuses must be a non-empty list of HTTP error statuses")
+            params["statuses"] = [self._status(status, kind) for status in statuses]
+            params["status"] = params["statuses"][0]
+        else:
+            params["status"] = self._status(spec.get("status", 500 if kind == "write_then_fail" else 503), kind)
+        return self._make(kind, match, remaining, **params)
 
     @staticmethod
     def _status(value, kind):
@@ -174,22 +195,23 @@ class FaultSet:
         Returns ``(status, headers, body)``; the request is then not applied to the state.
         """
         for fault in self.faults:
-            if fault.kind == "rate_limit" and fault.applies_to(method, paths):
+            if fault.kind == "rate_limit" and fault.applies_to(method, paths) and fault.roll():
                 fault.consume()
                 retry_after = fault.params["retry_after"]
                 body = error_body(f"Too many requests. Please retry after {retry_after} seconds.", RATE_LIMIT_EXCEPTION)
                 return 429, {"Retry-After": str(retry_after)}, body
         for fault in self.faults:
             if fault.kind == "error" and fault.applies_to(method, paths) and fault.roll():
+                status = fault.status()
                 fault.consume()
-                status = fault.params["status"]
                 return status, {}, error_body(f"Injected fault: HTTP {status}.", SERVICE_EXCEPTION)
         return None
 
     def take_write_then_fail(self, method, paths):
         """After a successful write: should its answer be replaced by an error? Returns the status or None."""
         for fault in self.faults:
-            if fault.kind == "write_then_fail" and fault.applies_to(method, paths):
+            if fault.kind == "write_then_fail" and fault.applies_to(method, paths) and fault.roll():
+                status = fault.status()
                 fault.consume()
-                return fault.params["status"]
+                return status
         return None

@@ -165,6 +165,46 @@ def test_error_rate_fault_is_deterministic_with_a_seed():
     assert first != _error_sequence(8)
 
 
+def _statuses_of(fault, requests=40, seed=5):
+    client = Client(create_app())
+    client.post("/_emulator/faults", json={kind: dict(spec, seed=seed) for kind, spec in fault.items()})
+    return [client.get("/rest/api/latest/application-properties").status_code for _attempt in range(requests)]
+
+
+def test_an_error_rate_fault_draws_its_statuses_from_a_list_reproducibly():
+    first = _statuses_of({"error": {"rate": 0.5, "statuses": [500, 502, 503, 504]}})
+    assert first == _statuses_of({"error": {"rate": 0.5, "statuses": [500, 502, 503, 504]}})
+    assert set(first) == {200, 500, 502, 503, 504}
+
+
+def test_a_rate_limit_fault_with_a_rate_hits_that_share_of_requests_and_never_runs_out():
+    statuses = _statuses_of({"rate_limit": {"rate": 0.25, "retry_after": 0}}, requests=200)
+    assert 20 < statuses.count(429) < 80
+    assert set(statuses) == {200, 429}
+    assert statuses == _statuses_of({"rate_limit": {"rate": 0.25, "retry_after": 0}}, requests=200)
+
+
+def test_a_write_then_fail_rate_lands_every_write_and_fails_a_share_of_the_answers(api, client):
+    client.post("/_emulator/faults", json={"write_then_fail": {"rate": 0.5, "statuses": [500, 502], "seed": 3}})
+    answers = [api.post(PROJECTS, json={"key": "WR%d" % number, "name": "n%d" % number}).status_code for number in range(20)]
+    assert set(answers) == {201, 500, 502}
+    # Every write landed, whatever its answer.
+    assert len(client.get("/_emulator/state").json["projects"]) == 20
+    assert client.get("/_emulator/faults").json["faults"][0]["fired"] == answers.count(500) + answers.count(502)
+
+
+def test_rate_faults_refuse_a_bad_rate_seed_or_status_list(client):
+    for bad in (
+        {"rate_limit": {"rate": 1.5}},
+        {"write_then_fail": {"rate": -0.1}},
+        {"write_then_fail": {"rate": 0.1, "seed": "x"}},
+        {"error": {"rate": 0.1, "statuses": []}},
+        {"error": {"rate": 0.1, "statuses": [200]}},
+        {"write_then_fail": {"count": 1, "statuses": "500"}},
+    ):
+        assert client.post("/_emulator/faults", json=bad).status_code == 400, bad
+
+
 def test_write_then_fail_lands_the_change_but_answers_500(api, client):
     client.post("/_emulator/faults", json={"write_then_fail": {"count": 1}})
     assert api.get(PROJECTS).status_code == 200  # reads are not writes: not consumed

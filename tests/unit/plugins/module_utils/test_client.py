@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 import requests
+from urllib3.exceptions import ProtocolError
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils import _client
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._client import (
@@ -370,7 +371,7 @@ def test_authconfig_error_body_style_is_understood(http, make_client):
 
 
 def test_non_json_error_body_is_reported_as_text(http, make_client):
-    client = make_client()
+    client = make_client(max_retries=0)
     http.expect(Call("GET", PLAT, status=500, text="  <html><body>Internal failure</body></html>\n"))
 
     with pytest.raises(BitbucketError) as caught:
@@ -435,7 +436,7 @@ def test_404_without_missing_ok_is_an_error(http, make_client):
 
 @pytest.mark.parametrize("status", [400, 401, 403, 409, 500])
 def test_missing_ok_hides_only_404(http, make_client, status):
-    client = make_client()
+    client = make_client(max_retries=0)
     http.expect(Call("GET", PLAT, status=status, body={"errors": [{"message": "no"}]}))
 
     with pytest.raises(BitbucketError) as caught:
@@ -788,8 +789,9 @@ def test_idempotent_true_allows_retrying_a_post(http, make_client, sleeps):
     http.assert_done()
 
 
-@pytest.mark.parametrize("method, maybe_applied", [("GET", False), ("PUT", True), ("DELETE", True), ("POST", True)])
-def test_500_is_never_retried(http, make_client, sleeps, method, maybe_applied):
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "POST"])
+def test_a_write_answered_500_is_not_retried_and_may_have_applied(http, make_client, sleeps, method):
+    # A 500 may follow a write that landed (write-then-fail): the caller reads again before writing again.
     client = make_client()
     http.expect(Call(method, PLAT, status=500, body={"errors": [{"message": "NullPointerException"}]}))
 
@@ -797,8 +799,31 @@ def test_500_is_never_retried(http, make_client, sleeps, method, maybe_applied):
         client.request(method, PLAT)
 
     assert caught.value.status == 500
-    assert caught.value.maybe_applied is maybe_applied
+    assert caught.value.maybe_applied is True
     assert sleeps == []
+    http.assert_done()
+
+
+def test_a_read_answered_500_is_retried(http, make_client, sleeps):
+    # A read changes nothing: a 500 on it is tried again like a gateway error.
+    client = make_client()
+    http.expect(Call("GET", PLAT, status=500, body={"errors": [{"message": "NullPointerException"}]}), Call("GET", PLAT, body={"key": "PLAT"}))
+
+    assert client.get(PLAT) == {"key": "PLAT"}
+    assert sleeps == [0.5]
+    http.assert_done()
+
+
+def test_a_read_answered_500_once_retries_are_spent_was_not_applied(http, make_client, sleeps):
+    client = make_client(max_retries=1)
+    http.expect(*[Call("GET", PLAT, status=500, body={"errors": [{"message": "NullPointerException"}]})] * 2)
+
+    with pytest.raises(BitbucketError) as caught:
+        client.get(PLAT)
+
+    assert (caught.value.status, caught.value.maybe_applied) == (500, False)
+    assert "NullPointerException" in str(caught.value)
+    assert sleeps == [0.5]
     http.assert_done()
 
 
@@ -1139,4 +1164,90 @@ def test_patch_sends_json_and_is_retried_on_gateway_errors(http, make_client, sl
     assert client.patch(path, json={"show-login-form": False}).body == {"show-login-form": False}
     assert len(sleeps) == 1
     assert client.writes == 1
+    http.assert_done()
+
+
+# -- ambiguous answers on deletes ------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_delete_whose_gateway_error_hid_a_landed_delete_ends_gone(http, make_client, sleeps, status):
+    # The first DELETE removed the project and a gateway answered for it; the retry finds nothing: gone is success.
+    client = make_client()
+    http.expect(Call("DELETE", PLAT, status=status), Call("DELETE", PLAT, status=404, body={"errors": [{"message": "Project PLAT does not exist."}]}))
+
+    response = client.delete(PLAT)
+
+    assert response.status == 204
+    assert client.writes == 1
+    assert sleeps == [0.5]
+    http.assert_done()
+
+
+@pytest.mark.parametrize("failure", [read_timeout, connection_reset], ids=["read-timeout", "reset"])
+def test_a_delete_whose_answer_was_lost_ends_gone_on_a_404(http, make_client, sleeps, failure):
+    client = make_client()
+    http.expect(Call("DELETE", PLAT, raises=failure()), Call("DELETE", PLAT, status=404))
+
+    assert client.delete(PLAT).status == 204
+    http.assert_done()
+
+
+def test_a_delete_of_something_never_there_is_still_a_404(http, make_client, sleeps):
+    # No earlier attempt: the 404 says the object was not there, which the caller must hear.
+    client = make_client()
+    http.expect(Call("DELETE", PLAT, status=404, body={"errors": [{"message": "Project PLAT does not exist."}]}))
+
+    with pytest.raises(BitbucketError) as caught:
+        client.delete(PLAT)
+
+    assert caught.value.status == 404
+    assert client.writes == 0
+    http.assert_done()
+
+
+def test_a_delete_retried_after_a_429_is_not_taken_as_gone(http, make_client, sleeps):
+    # A 429 proves the first attempt did not run: the 404 after it is a real one.
+    client = make_client()
+    http.expect(Call("DELETE", PLAT, status=429, headers={"Retry-After": "1"}), Call("DELETE", PLAT, status=404))
+
+    with pytest.raises(BitbucketError) as caught:
+        client.delete(PLAT)
+
+    assert caught.value.status == 404
+    http.assert_done()
+
+
+def test_a_delete_retried_after_a_refused_connection_is_not_taken_as_gone(http, make_client, sleeps):
+    client = make_client()
+    http.expect(Call("DELETE", PLAT, raises=connection_refused(PLAT)), Call("DELETE", PLAT, status=404))
+
+    with pytest.raises(BitbucketError) as caught:
+        client.delete(PLAT)
+
+    assert caught.value.status == 404
+    http.assert_done()
+
+
+def test_an_answer_cut_off_mid_body_is_a_lost_answer(http, make_client, sleeps):
+    # The server closed the connection inside the body: the write ran or not, the caller reads again.
+    client = make_client()
+    cut = requests.exceptions.ChunkedEncodingError(ProtocolError("Connection broken: IncompleteRead(12 bytes read, 88 more expected)"))
+    http.expect(Call("POST", PROJECTS, json={"key": "PLAT"}, raises=cut))
+
+    with pytest.raises(BitbucketError) as caught:
+        client.post(PROJECTS, json={"key": "PLAT"})
+
+    assert caught.value.maybe_applied is True
+    assert "cannot reach Bitbucket" in str(caught.value)
+    assert sleeps == []
+    http.assert_done()
+
+
+def test_a_get_cut_off_mid_body_is_retried(http, make_client, sleeps):
+    client = make_client()
+    cut = requests.exceptions.ChunkedEncodingError(ProtocolError("Connection broken: IncompleteRead(0 bytes read, 10 more expected)"))
+    http.expect(Call("GET", PLAT, raises=cut), Call("GET", PLAT, body={"key": "PLAT"}))
+
+    assert client.get(PLAT) == {"key": "PLAT"}
     http.assert_done()

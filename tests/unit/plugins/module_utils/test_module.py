@@ -35,6 +35,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._module impor
     ModuleFailure,
     changed_fields,
     execute,
+    http_url_problem,
     invalid_option,
     mask_secrets,
     module_kwargs,
@@ -100,6 +101,46 @@ def test_execute_turns_a_module_failure_into_a_failed_result():
     result = execute(run, context)
 
     assert result == {"failed": True, "changed": False, "msg": "Invalid value for option 'key': '1X' is not a project key", "invalid_option": "key"}
+
+
+@pytest.mark.parametrize("params, option", [
+    (dict(expiry_days=2 ** 31), "expiry_days"),
+    (dict(expiry_days=-(2 ** 31) - 1), "expiry_days"),
+    (dict(keys=[{"expiry_days": 1}, {"expiry_days": 10 ** 12}]), "keys[].expiry_days"),
+])
+def test_execute_refuses_a_number_past_32_bits_before_the_run(params, option):
+    spec = dict(argument_spec=dict(expiry_days=dict(type="int"), keys=dict(type="list", elements="dict", options=dict(expiry_days=dict(type="int")))))
+    ran = []
+
+    result = execute(ran.append, ModuleContext(params, client_factory=no_client), spec)
+
+    assert ran == []
+    assert result["failed"] is True
+    assert result["invalid_option"] == option
+    assert "is out of range: Bitbucket takes numbers from -2147483648 to 2147483647" in result["msg"]
+
+
+def test_execute_takes_the_largest_and_smallest_32_bit_numbers():
+    spec = dict(argument_spec=dict(expiry_days=dict(type="int"), port=dict(type="int")))
+
+    result = execute(lambda _ctx: dict(changed=False), ModuleContext(dict(expiry_days=2 ** 31 - 1, port=-(2 ** 31)), client_factory=no_client), spec)
+
+    assert result == {"changed": False}
+
+
+@pytest.mark.parametrize("url, words", [
+    ("http://exa mple.com/", "holds a blank"),
+    ("https://ci.example.com/\nhook", "holds a blank"),
+    ("https://ci.example.com:80a/", "port that is not a number"),
+    ("ftp://ci.example.com/", "not an http:// or https:// URL"),
+    ("https://", "not an http:// or https:// URL"),
+])
+def test_http_url_problem_names_what_is_wrong(url, words):
+    assert words in http_url_problem(url)
+
+
+def test_http_url_problem_accepts_an_absolute_url():
+    assert http_url_problem("https://ci.example.com:8443/hooks/bitbucket?x=1") is None
 
 
 def test_context_fail_raises_a_module_failure_that_execute_reports():

@@ -32,10 +32,11 @@ class FakeResource:
     (a value, or an exception to raise; a list gives one answer per call).
     """
 
-    def __init__(self, reads, create_results=(), update_results=()):
+    def __init__(self, reads, create_results=(), update_results=(), delete_results=()):
         self.reads = list(reads)
         self.create_results = list(create_results)
         self.update_results = list(update_results)
+        self.delete_results = list(delete_results)
         self.calls = []
 
     def _answer(self, results):
@@ -60,6 +61,8 @@ class FakeResource:
 
     def delete(self, current):
         self.calls.append(("delete", current))
+        if self.delete_results:
+            self._answer(self.delete_results)
 
     def resource(self):
         return Resource(read=self.read, create=self.create, update=self.update, delete=self.delete, project=project)
@@ -87,6 +90,36 @@ def test_absent_and_existing_in_check_mode_only_reads():
 
     assert result == (True, project(CURRENT), None, None)
     assert fake.calls == [("read",)]
+
+
+def test_a_delete_that_landed_behind_a_lost_answer_is_not_repeated():
+    # A gateway answered 502 for a delete that ran: the fresh read finds the object gone, which ends it.
+    fake = FakeResource([CURRENT, None], delete_results=[landed_error("DELETE")])
+
+    result = ensure(context(), fake.resource(), "absent", {"name": None})
+
+    assert result == (True, project(CURRENT), None, None)
+    assert fake.calls == [("read",), ("delete", CURRENT), ("read",)]
+
+
+def test_a_delete_that_did_not_land_behind_a_lost_answer_is_made_once_more():
+    fake = FakeResource([CURRENT, CURRENT], delete_results=[landed_error("DELETE"), None])
+
+    result = ensure(context(), fake.resource(), "absent", {"name": None})
+
+    assert result == (True, project(CURRENT), None, None)
+    assert fake.calls == [("read",), ("delete", CURRENT), ("read",), ("delete", CURRENT)]
+
+
+def test_a_delete_refused_by_the_server_propagates_without_a_read():
+    refused = BitbucketError("DELETE /x: HTTP 409: in use", method="DELETE", path="/x", status=409)
+    fake = FakeResource([CURRENT], delete_results=[refused])
+
+    with pytest.raises(BitbucketError) as caught:
+        ensure(context(), fake.resource(), "absent", {"name": None})
+
+    assert caught.value is refused
+    assert fake.calls == [("read",), ("delete", CURRENT)]
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
@@ -284,14 +317,14 @@ def test_a_create_that_did_not_land_is_made_once_more():
 
 def test_the_last_failure_propagates_after_every_attempt_and_a_read_after_each():
     last = landed_error()
-    fake = FakeResource([None, None, None, None], create_results=[landed_error(), landed_error(), last])
+    fake = FakeResource([None] * 6, create_results=[landed_error()] * 4 + [last])
 
     with pytest.raises(BitbucketError) as caught:
         ensure(context(), fake.resource(), "present", {"name": "Platform"})
 
     assert caught.value is last
-    # Three attempts (WRITE_ATTEMPTS), each failure followed by a read that finds nothing.
-    assert [call[0] for call in fake.calls] == ["read", "create", "read", "create", "read", "create", "read"]
+    # Five attempts (WRITE_ATTEMPTS), each failure followed by a read that finds nothing.
+    assert [call[0] for call in fake.calls] == ["read"] + ["create", "read"] * 5
 
 
 def test_a_retried_create_that_lands_behind_a_second_failure_is_found():
@@ -508,15 +541,15 @@ def test_a_delete_that_did_not_land_is_made_again():
     assert (len(delete.calls), len(read.calls)) == (2, 1)
 
 
-def test_a_delete_that_keeps_failing_is_reported_after_three_attempts():
+def test_a_delete_that_keeps_failing_is_reported_after_every_attempt():
     failure = landed_error("DELETE")
-    delete, read = scripted(failure, failure, failure), scripted({"id": 1}, {"id": 1}, {"id": 1})
+    delete, read = scripted(*[failure] * 5), scripted(*[{"id": 1}] * 5)
 
     with pytest.raises(BitbucketError) as raised:
         guarded_delete(delete, read)
 
     assert raised.value is failure
-    assert len(delete.calls) == 3
+    assert len(delete.calls) == 5
 
 
 def test_a_delete_refused_outright_is_not_retried():

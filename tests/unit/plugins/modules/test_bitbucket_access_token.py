@@ -16,7 +16,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils import _clien
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import execute
 from ansible_collections.bitbucket.datacenter.plugins.modules import bitbucket_access_token
 from ansible_collections.bitbucket.datacenter.plugins.modules.bitbucket_access_token import MODULE_SPEC, run
-from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, FIRST_PAGE, Call, errors, page, read_timeout
+from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import BASE_URL, FIRST_PAGE, Call, connection_reset, errors, page, read_timeout
 from ansible_collections.bitbucket.datacenter.tests.unit.plugins.http_mock import run_main as main_of
 
 PROJECT_TOKENS = "/rest/access-tokens/latest/projects/PLAT"
@@ -649,6 +649,61 @@ def test_a_create_answered_500_removes_the_orphan_and_creates_once_more(http, ru
     http.assert_done()
 
 
+@pytest.mark.parametrize("lost", [
+    dict(status=502), dict(status=503), dict(status=504), dict(raises=connection_reset()), dict(raises=read_timeout()),
+], ids=["502", "503", "504", "dropped", "read-timeout"])
+def test_a_create_that_landed_behind_an_ambiguous_answer_removes_the_orphan_and_creates_once_more(http, run_module, lost):
+    # A gateway error or a lost connection after the PUT was sent: the token may exist, but its secret never
+    # reached us. The orphan (a token of this name that was not there before) is deleted and the token made again,
+    # so the user gets a secret that works and no unusable token stays behind.
+    body = {"name": "ci", "permissions": READ_WRITE}
+    http.expect(
+        listing(server_token("111111111111", name="other")),
+        no_policy(),
+        create(body, **lost),
+        listing(server_token("111111111111", name="other"), server_token("444444444444")),
+        Call("DELETE", PROJECT_TOKENS + "/444444444444", status=204),
+        create(body, server_token(NEW_ID, secret=SECRET)),
+    )
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
+
+    assert "failed" not in result
+    assert (result["changed"], result["secret"], result["token"]["id"]) == (True, SECRET, NEW_ID)
+    assert runner_warnings(run_module) == ["Removed access token 444444444444, created by a request whose answer was lost, and created it again"]
+    http.assert_done()
+
+
+def test_a_create_answered_502_that_did_not_land_is_made_once_more_without_a_delete(http, run_module):
+    body = {"name": "ci", "permissions": READ_WRITE}
+    http.expect(listing(), no_policy(), create(body, status=502), listing(), create(body, server_token(NEW_ID, secret=SECRET)))
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
+
+    assert (result["changed"], result["secret"]) == (True, SECRET)
+    assert runner_warnings(run_module) == []
+    http.assert_done()
+
+
+def test_an_orphan_whose_delete_answer_is_also_lost_is_gone_all_the_same(http, run_module):
+    # The orphan's DELETE is answered 502 after it ran; its retry finds nothing (404): gone is what was asked.
+    body = {"name": "ci", "permissions": READ_WRITE}
+    http.expect(
+        listing(),
+        no_policy(),
+        create(body, status=502),
+        listing(server_token("444444444444")),
+        Call("DELETE", PROJECT_TOKENS + "/444444444444", status=502),
+        Call("DELETE", PROJECT_TOKENS + "/444444444444", status=404),
+        create(body, server_token(NEW_ID, secret=SECRET)),
+    )
+
+    result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
+
+    assert (result["changed"], result["secret"]) == (True, SECRET)
+    http.assert_done()
+
+
 def test_a_create_whose_answer_timed_out_and_did_not_land_is_made_once_more(http, run_module):
     body = {"name": "ci", "permissions": READ_WRITE}
     http.expect(listing(), no_policy(), create(body, raises=read_timeout()), listing(), create(body, server_token(NEW_ID, secret=SECRET)))
@@ -684,10 +739,8 @@ def test_a_recreate_whose_create_is_lost_removes_only_the_orphan_then_the_old_to
 
 def test_a_create_that_fails_every_attempt_is_reported(http, run_module):
     body = {"name": "ci", "permissions": READ_WRITE}
-    # Three attempts, each failure followed by a listing that looks for a token to remove.
-    http.expect(
-        listing(), no_policy(), create(body, status=503), listing(), create(body, status=503), listing(), create(body, status=503), listing()
-    )
+    # Five attempts (WRITE_ATTEMPTS), each failure followed by a listing that looks for a token to remove.
+    http.expect(listing(), no_policy(), *[create(body, status=503), listing()] * 5)
 
     result = run_module(dict(project="PLAT", name="ci", permissions=READ_WRITE))
 

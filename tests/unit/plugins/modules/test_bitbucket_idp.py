@@ -352,6 +352,8 @@ def test_two_idps_of_one_name_are_an_error_that_lists_their_ids(http, run_module
         (dict(name="Okta", type="saml", client_secret=SECRET), "client_secret", "applies to type oidc and crowd only"),
         (dict(name="Crowd", type="crowd", jit_provisioning=True), "jit_provisioning", "applies to type saml and oidc only"),
         (dict(OIDC_OPTIONS, issuer_url="login.example.com"), "issuer_url", "not an http:// or https:// URL"),
+        (dict(OIDC_OPTIONS, issuer_url="https://login.exa mple.com/realms/corp"), "issuer_url", "holds a blank"),
+        (dict(OIDC_OPTIONS, token_endpoint="https://login.example.com:port/token"), "token_endpoint", "port that is not a number"),
         (dict(OIDC_OPTIONS, name=" "), "name", "must not be empty"),
         (dict(OIDC_OPTIONS, additional_scopes=["email", ""]), "additional_scopes", "empty scope"),
         (dict(name="Okta", type="saml", certificate="-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----"), "certificate", "no certificate"),

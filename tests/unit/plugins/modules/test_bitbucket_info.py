@@ -70,7 +70,7 @@ def test_the_gate_uses_the_same_read(http, make_context):
 
 
 def test_a_failure_is_reported_with_its_details(http, run_module):
-    http.expect(Call("GET", PROPERTIES, status=503, body=errors("Bitbucket is starting")), *[Call("GET", PROPERTIES, status=503)] * 4)
+    http.expect(Call("GET", PROPERTIES, status=503, body=errors("Bitbucket is starting")), *[Call("GET", PROPERTIES, status=503)] * 6)
 
     result = run_module()
 

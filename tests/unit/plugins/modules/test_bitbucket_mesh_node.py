@@ -400,6 +400,7 @@ def test_a_removal_already_under_way_is_waited_for_not_repeated(http, run_module
     (dict(rpc_url="ftp://mesh-1:7777"), "rpc_url"),
     (dict(rpc_url="http://mesh-1:port"), "rpc_url"),
     (dict(rpc_url="http://mesh-1:7777/rpc"), "rpc_url"),
+    (dict(rpc_url="http://mesh 1:7777"), "rpc_url"),
     (dict(availability_zone=""), "availability_zone"),
     (dict(state="absent", wait_timeout=-1), "wait_timeout"),
     (dict(state="absent", poll_interval=0), "poll_interval"),

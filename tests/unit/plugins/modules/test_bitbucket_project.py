@@ -398,8 +398,8 @@ def test_a_create_that_did_not_land_is_made_once_more(http, run_module):
 
 def test_a_create_that_fails_every_attempt_is_reported(http, run_module):
     post = Call("POST", COLLECTION, json={"key": "PLAT", "name": "Platform", "public": False}, status=503)
-    # Three attempts, each failure followed by a read that finds no project.
-    http.expect(get_missing(), post, get_missing(), post, get_missing(), post, get_missing())
+    # Five attempts (WRITE_ATTEMPTS), each failure followed by a read that finds no project.
+    http.expect(get_missing(), *[post, get_missing()] * 5)
 
     result = run_module(dict(key="PLAT", name="Platform"))
 

@@ -1020,8 +1020,8 @@ def test_a_grant_that_did_not_land_behind_a_500_is_made_once_more(http, run_modu
 
 def test_a_write_that_fails_every_attempt_is_reported(http, run_module):
     failing = put("users", "PROJECT_WRITE", "alice", status=500, body=errors("still broken"))
-    # Three attempts, each failure followed by a read that shows the grant still missing.
-    http.expect(get_users(), failing, get_users(), failing, get_users(), failing, get_users())
+    # Five attempts (WRITE_ATTEMPTS), each failure followed by a read that shows the grant still missing.
+    http.expect(get_users(), *[failing, get_users()] * 5)
 
     result = run_module(dict(project="PLAT", users=[{"name": "alice", "permission": "PROJECT_WRITE"}]))
 

@@ -202,6 +202,8 @@ def test_create_without_a_url_fails_before_writing(http, run_module, check_mode)
 @pytest.mark.parametrize(("task", "option"), [
     (params(webhook_url="ftp://ci.example.com"), "webhook_url"),
     (params(webhook_url="ci.example.com/hook"), "webhook_url"),
+    (params(webhook_url="http://exa mple.com/"), "webhook_url"),
+    (params(webhook_url="https://"), "webhook_url"),
     (params(events=[]), "events"),
     (params(events=["pr:merged", " "]), "events"),
     (params(name=" "), "name"),
