@@ -76,7 +76,7 @@ def item_label(item):
     return json.dumps(mask(item), sort_keys=True)
 
 
-def _control(concern, scope, result, desired, check_mode):
+def _control(concern, scope, result, desired, check_mode, why=None):
     entry = dict(control=concern, scope=scope)
     if result is None:
         entry.update(status="skipped", reason="not run (left out by tags, or an earlier task failed)")
@@ -89,7 +89,8 @@ def _control(concern, scope, result, desired, check_mode):
     if result.get("failed"):
         entry.update(status="failed", reason=str(result.get("msg") or "failed"))
     elif result.get("skipped"):
-        entry.update(status="skipped", reason=_reason(result))
+        # A control skipped by its condition is explained by the role (``why``), not by the condition's text.
+        entry.update(status="skipped", reason=why or _reason(result))
     elif result.get("changed"):
         entry.update(status="drift")
         if not check_mode:
@@ -112,13 +113,13 @@ def _entries(control, check_mode):
     if isinstance(result, dict) and isinstance(result.get("results"), list):
         items = result["results"]
         if not items and result.get("skipped"):
-            return [_control(concern, control.get("scope", "-"), result, control.get("desired"), check_mode)]
+            return [_control(concern, control.get("scope", "-"), result, control.get("desired"), check_mode, control.get("why"))]
         entries = []
         for item in items:
             scope = item_label(item.get("_ansible_item_label", item.get("item")))
             entries.append(_control(concern, scope, item, None, check_mode))
         return entries
-    return [_control(concern, control.get("scope", "-"), result, control.get("desired"), check_mode)]
+    return [_control(concern, control.get("scope", "-"), result, control.get("desired"), check_mode, control.get("why"))]
 
 
 def compliance_report(controls, role, url=None, version=None, time=None, check_mode=True):
