@@ -37,7 +37,7 @@ def mask(value, key=None):
             return value
         return MASK
     if isinstance(value, dict):
-        return dict((k, mask(v, k)) for k, v in value.items() if not str(k).startswith("_ansible"))
+        return {k: mask(v, k) for k, v in value.items() if not str(k).startswith("_ansible")}
     if isinstance(value, (list, tuple)):
         return [mask(item) for item in value]
     return value
@@ -129,7 +129,7 @@ def compliance_report(controls, role, url=None, version=None, time=None, check_m
     entries = []
     for control in controls:
         entries.extend(_entries(control, bool(check_mode)))
-    counts = dict((status, 0) for status in STATUSES)
+    counts = dict.fromkeys(STATUSES, 0)
     for entry in entries:
         counts[entry["status"]] += 1
     summary = "%d controls: %d compliant, %d drift, %d skipped, %d failed" % (
