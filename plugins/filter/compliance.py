@@ -129,9 +129,7 @@ def compliance_report(controls, role, url=None, version=None, time=None, check_m
     entries = []
     for control in controls:
         entries.extend(_entries(control, bool(check_mode)))
-    counts = dict.fromkeys(STATUSES, 0)
-    for entry in entries:
-        counts[entry["status"]] += 1
+    counts = {status: sum(1 for entry in entries if entry["status"] == status) for status in STATUSES}
     summary = "%d controls: %d compliant, %d drift, %d skipped, %d failed" % (
         len(entries), counts["compliant"], counts["drift"], counts["skipped"], counts["failed"])
     return dict(

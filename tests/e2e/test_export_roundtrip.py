@@ -20,11 +20,11 @@ def test_export_then_apply_is_a_no_op(playbook_runner, emulator_url, tmp_path):
     emulator_call(emulator_url + "/_emulator/reset", "POST")
     _keys(str(tmp_path))
     common = {"bitbucket_url": emulator_url, "automation_password": AUTOMATION_PASSWORD}
-    completed, _ = playbook_runner.run(os.path.join(HERE, "playbooks", "roundtrip_seed.yml"), dict(common, key_dir=str(tmp_path)), name="seed")
+    completed, _seed_results = playbook_runner.run(os.path.join(HERE, "playbooks", "roundtrip_seed.yml"), dict(common, key_dir=str(tmp_path)), name="seed")
     assert completed.returncode == 0, completed.stdout[-4000:]
 
     export_dir = str(tmp_path / "adopted")
-    completed, _ = playbook_runner.run(
+    completed, _export_results = playbook_runner.run(
         "bitbucket.datacenter.export",
         {"bitbucket_export_dir": export_dir},
         env={"BITBUCKET_URL": emulator_url, "BITBUCKET_USERNAME": "automation", "BITBUCKET_PASSWORD": AUTOMATION_PASSWORD},
