@@ -131,7 +131,12 @@ def compliance_report(controls, role, url=None, version=None, time=None, check_m
         entries.extend(_entries(control, bool(check_mode)))
     counts = {status: sum(1 for entry in entries if entry["status"] == status) for status in STATUSES}
     summary = "%d controls: %d compliant, %d drift, %d skipped, %d failed" % (
-        len(entries), counts["compliant"], counts["drift"], counts["skipped"], counts["failed"])
+        len(entries),
+        counts["compliant"],
+        counts["drift"],
+        counts["skipped"],
+        counts["failed"],
+    )
     return dict(
         role=role,
         instance=url,

@@ -13,23 +13,34 @@ def loop(*items):
 
 
 def report(controls, check_mode=True):
-    return compliance_report(controls, role="project_onboarding", url="https://bb.example.com", version="9.4.0", time="2026-01-01T00:00:00Z",
-                             check_mode=check_mode)
+    return compliance_report(
+        controls, role="project_onboarding", url="https://bb.example.com", version="9.4.0", time="2026-01-01T00:00:00Z", check_mode=check_mode
+    )
 
 
 def test_each_status_with_its_values():
-    result = report([
-        {"control": "project", "result": loop(
-            {"item": {"key": "PLAT"}, "changed": False, "diff": {"before": {"name": "Platform"}, "after": {"name": "Platform"}}},
-            {"item": {"key": "WEB"}, "changed": True, "diff": {"before": {"name": "Old"}, "after": {"name": "Web"}}},
-        )},
-        {"control": "webhook", "result": {"failed": True, "msg": "POST /rest/...: 500"}},
-        {"control": "banner", "result": {"skipped": True, "false_condition": "banner is not none"}, "why": "not managed"},
-        {"control": "keys", "result": None},
-    ])
+    result = report(
+        [
+            {
+                "control": "project",
+                "result": loop(
+                    {"item": {"key": "PLAT"}, "changed": False, "diff": {"before": {"name": "Platform"}, "after": {"name": "Platform"}}},
+                    {"item": {"key": "WEB"}, "changed": True, "diff": {"before": {"name": "Old"}, "after": {"name": "Web"}}},
+                ),
+            },
+            {"control": "webhook", "result": {"failed": True, "msg": "POST /rest/...: 500"}},
+            {"control": "banner", "result": {"skipped": True, "false_condition": "banner is not none"}, "why": "not managed"},
+            {"control": "keys", "result": None},
+        ]
+    )
 
     assert [(entry["control"], entry["scope"], entry["status"]) for entry in result["controls"]] == [
-        ("project", "PLAT", "compliant"), ("project", "WEB", "drift"), ("webhook", "-", "failed"), ("banner", "-", "skipped"), ("keys", "-", "skipped")]
+        ("project", "PLAT", "compliant"),
+        ("project", "WEB", "drift"),
+        ("webhook", "-", "failed"),
+        ("banner", "-", "skipped"),
+        ("keys", "-", "skipped"),
+    ]
     drift = result["controls"][1]
     assert (drift["current"], drift["desired"]) == ({"name": "Old"}, {"name": "Web"})
     assert "corrected" not in drift
@@ -54,8 +65,10 @@ def test_an_empty_loop_is_one_skipped_control():
 
 
 def test_secrets_are_masked_wherever_they_are():
-    diff = {"before": {"secret": "s3cr3t", "smtp_password": "pw", "tokens": ["kept"], "nested": [{"client_secret": "cs"}], "empty_password": ""},
-            "after": {"license": "AAAB", "name": "x"}}
+    diff = {
+        "before": {"secret": "s3cr3t", "smtp_password": "pw", "tokens": ["kept"], "nested": [{"client_secret": "cs"}], "empty_password": ""},
+        "after": {"license": "AAAB", "name": "x"},
+    }
     result = report([{"control": "webhook", "result": {"changed": True, "diff": diff}}])
     entry = result["controls"][0]
 
@@ -64,13 +77,16 @@ def test_secrets_are_masked_wherever_they_are():
     assert "s3cr3t" not in compliance_markdown(result)
 
 
-@pytest.mark.parametrize("item, label", [
-    ({"label": "PLAT/api", "project": "PLAT"}, "PLAT/api"),
-    ({"key": "PLAT"}, "PLAT"),
-    ([{"key": "PLAT"}, {"name": "api"}], "PLAT/api"),
-    ([{"label": "PLAT", "project": "PLAT"}, {"name": "ci"}], "PLAT: ci"),
-    ({"other": 1}, '{"other": 1}'),
-])
+@pytest.mark.parametrize(
+    "item, label",
+    [
+        ({"label": "PLAT/api", "project": "PLAT"}, "PLAT/api"),
+        ({"key": "PLAT"}, "PLAT"),
+        ([{"key": "PLAT"}, {"name": "api"}], "PLAT/api"),
+        ([{"label": "PLAT", "project": "PLAT"}, {"name": "ci"}], "PLAT: ci"),
+        ({"other": 1}, '{"other": 1}'),
+    ],
+)
 def test_item_labels(item, label):
     assert item_label(item) == label
 
