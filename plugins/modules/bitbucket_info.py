@@ -70,6 +70,12 @@ display_name:
   returned: always
   type: str
   sample: Bitbucket
+url:
+  description:
+    - The base URL the module talked to (O(url) without a trailing slash), which names the instance in reports.
+  returned: always
+  type: str
+  sample: https://bitbucket.example.com
 http_trace:
   description: The HTTP requests the module made (method, path, query with secrets masked, status, duration). No bodies.
   returned: when Ansible runs with C(-vvv) or more
@@ -86,6 +92,8 @@ MODULE_SPEC = dict(argument_spec=dict())
 def run(context):
     result = dict(changed=False)
     result.update(application_info(context.client))
+    # Where the answer came from, for the roles' compliance reports (module_defaults may have set it).
+    result["url"] = context.client.base_url
     return result
 
 

@@ -38,6 +38,7 @@ def test_version_build_and_name(http, run_module, check_mode):
         "build_number": "9004000",
         "build_date": "1705449600000",
         "display_name": "Example.com Bitbucket",
+        "url": BASE_URL,
     }
     http.assert_done()
 
