@@ -17,14 +17,14 @@ PORT ?= 7990
 TEST_PORT ?= 7991
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv demo test lint sanity unit integration contract molecule emulator stage bench clean
+.PHONY: help venv demo test lint sanity unit integration contract molecule emulator stage bench bench-check clean
 .PHONY: docs docs-lint examples packaging awx changelog matrix matrix-oldest
 
 help:
 	@echo "make demo      build, install, start the emulator, run examples/site.yml twice (second run changed=0)"
 	@echo "make test      the whole suite: lint, sanity, unit, integration (both execution paths), contract, molecule"
 	@echo "make emulator  run the Bitbucket DC emulator in the foreground on 127.0.0.1:$(PORT) (PORT=...)"
-	@echo "make bench     per-task cost of the in-process and module paths, and against ansible.builtin.uri"
+	@echo "make bench     the onboarding benchmark (50 projects) and the per-task cost of both paths, against ansible.builtin.uri"
 	@echo "make docs      the HTML docs site in build/docs/html (antsibull-docs and Sphinx)"
 	@echo "make changelog cut the release of galaxy.yml's version: CHANGELOG.rst from the fragments (which it removes)"
 	@echo "make matrix    unit and integration tests on every other ansible-core release ($(CORE_RELEASES))"
@@ -46,7 +46,7 @@ emulator: venv
 stage: venv
 	$(BIN)/python tools/stage_collection.py $(STAGE)
 
-test: lint docs-lint docs unit sanity integration contract molecule examples packaging awx matrix-oldest
+test: lint docs-lint docs unit sanity integration contract molecule examples packaging awx matrix-oldest bench-check
 	@echo "make test: every step passed"
 	@$(BIN)/python tools/test_summary.py
 
@@ -77,8 +77,19 @@ contract: venv
 molecule: stage
 	tools/molecule.sh $(STAGE)
 
+# The onboarding benchmark (tests/benchmarks/bench_onboarding.py): 50 projects x 10 repositories, four
+# variants in one run, the report and chart in build/bench. The chart needs matplotlib, which only the
+# benchmark installs.
 bench: stage
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python tests/benchmarks/bench_execution.py --collections $(STAGE)
+	$(BIN)/python tests/benchmarks/bench_onboarding.py --collections $(STAGE) --out $(BUILD)/bench
+
+# Its short version, a step of `make test`: a few projects, every variant converges exactly, and a
+# no-op run writes nothing. Times are reported, not asserted.
+bench-check: stage
+	$(BIN)/python tests/benchmarks/bench_onboarding.py --collections $(STAGE) --projects 2 --repositories 3 \
+		--variants in_process,uri,floor --out $(BUILD)/bench-check --check
 
 clean:
 	rm -rf $(BUILD) tests/output
