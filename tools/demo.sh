@@ -19,7 +19,22 @@ trap '"$bin/python" tools/emulator_ctl.py stop --state-dir "$build"' EXIT
 export ANSIBLE_COLLECTIONS_PATH="$build/collections"
 export ANSIBLE_PYTHON_INTERPRETER="$bin/python"
 export BITBUCKET_DEMO_DIR="$build"
-export BITBUCKET_URL="http://127.0.0.1:$port" BITBUCKET_USERNAME=admin BITBUCKET_PASSWORD=admin
+# The playbooks run as an automation account with a password of its own, as they would in production:
+# run as the seeded admin, whose password is also its name, every "admin" in the results would be
+# masked as a secret.
+automation_password="Demo-automation-$(date +%s)"
+"$bin/python" - "http://127.0.0.1:$port" "$automation_password" <<'PY'
+import base64, sys, urllib.parse, urllib.request
+url, password = sys.argv[1], sys.argv[2]
+admin = "Basic " + base64.b64encode(b"admin:admin").decode()
+for method, path, query in (("POST", "/rest/api/latest/admin/users", {"name": "automation", "displayName": "Automation",
+                             "emailAddress": "automation@example.com", "password": password, "addToDefaultGroup": "true"}),
+                            ("PUT", "/rest/api/latest/admin/permissions/users", {"name": "automation", "permission": "SYS_ADMIN"})):
+    request = urllib.request.Request(url + path + "?" + urllib.parse.urlencode(query), data=b"", method=method,
+                                     headers={"Authorization": admin, "X-Atlassian-Token": "no-check"})
+    urllib.request.urlopen(request, timeout=10).close()
+PY
+export BITBUCKET_URL="http://127.0.0.1:$port" BITBUCKET_USERNAME=automation BITBUCKET_PASSWORD="$automation_password"
 for run in first second; do
   echo "== $run run"
   "$bin/ansible-playbook" -i localhost, examples/site.yml | tee "$build/$run.log"
