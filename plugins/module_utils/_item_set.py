@@ -55,6 +55,24 @@ class ItemSet:
         self.slot = slot
 
 
+def condition_writes(client, path, body, normalize):
+    """``create``, ``update`` and ``delete`` of an ItemSet whose items live at ``path("condition"[, id])``.
+
+    Merge-check conditions (default reviewers, required builds) share this shape: POST the collection's
+    ``condition`` path, answered with the new item; PUT and DELETE it by id; a DELETE of one already gone
+    is done. ``path(*segments)`` builds the REST path, ``body(want)`` the request body.
+    """
+
+    def written(answer):
+        return normalize(answer) if isinstance(answer, dict) and answer.get("id") is not None else None
+
+    return dict(
+        create=lambda want: written(client.post(path("condition"), json=body(want)).body),
+        update=lambda have, want: client.put(path("condition", str(have["id"])), json=body(want)).body,
+        delete=lambda have: client.delete(path("condition", str(have["id"])), missing_ok=True),
+    )
+
+
 class ItemPlan:
     def __init__(self):
         self.create = []    # desired items

@@ -163,7 +163,7 @@ from ansible_collections.bitbucket.datacenter.plugins.module_utils._default_revi
     normalize,
     read_conditions,
 )
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._item_set import ItemSet, converge
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._item_set import ItemSet, condition_writes, converge
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._scope import SCOPE_ARGUMENT_SPEC
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._user_lookup import UserDirectory
@@ -235,17 +235,12 @@ def run(context):
             requiredApprovals=want["required_approvals"],
         )
 
-    def written(answer):
-        return normalize(answer) if isinstance(answer, dict) and answer.get("id") is not None else None
-
     condition_set = ItemSet(
         read=lambda: read_conditions(client, params, learn=directory.learn)[0],
         key=condition_key,
         equal=equal,
-        create=lambda want: written(client.post(conditions_path(params, "condition"), json=body(want)).body),
-        update=lambda have, want: client.put(conditions_path(params, "condition", str(have["id"])), json=body(want)).body,
-        delete=lambda have: client.delete(conditions_path(params, "condition", str(have["id"])), missing_ok=True),
         describe=describe,
+        **condition_writes(client, lambda *segments: conditions_path(params, *segments), body, normalize)
     )
     changed, before, after = converge(context, condition_set, items, purge=params["purge"], absent=params["state"] == "absent")
     return context.result(changed, dict(conditions=before), dict(conditions=after), conditions=after)

@@ -175,7 +175,7 @@ http_trace:
 """
 
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._branch_matchers import from_option, matcher_suboptions
-from ansible_collections.bitbucket.datacenter.plugins.module_utils._item_set import ItemSet, converge
+from ansible_collections.bitbucket.datacenter.plugins.module_utils._item_set import ItemSet, condition_writes, converge
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._module import invalid_option, run_module
 from ansible_collections.bitbucket.datacenter.plugins.module_utils._required_builds import (
     SCOPE_ARGUMENT_SPEC,
@@ -233,20 +233,15 @@ def run(context):
     items = desired_items(params)
     client = context.client
 
-    def written(answer):
-        return normalize(answer) if isinstance(answer, dict) and answer.get("id") is not None else None
-
     condition_set = ItemSet(
         read=lambda: read_conditions(client, params)[0],
         key=condition_key,
         slot=condition_slot,
         equal=condition_equal,
-        # spec createRequiredBuildsMergeCheck answers 200 with the new condition; update and delete take its id.
-        create=lambda want: written(client.post(conditions_path(params, "condition"), json=request_body(want)).body),
-        update=lambda have, want: client.put(conditions_path(params, "condition", str(have["id"])), json=request_body(want)).body,
-        # spec deleteRequiredBuildsMergeCheck: 204 "successfully deleted, or was never present".
-        delete=lambda have: client.delete(conditions_path(params, "condition", str(have["id"])), missing_ok=True),
         describe=describe,
+        # spec createRequiredBuildsMergeCheck answers 200 with the new condition; update and delete take its id;
+        # spec deleteRequiredBuildsMergeCheck: 204 "successfully deleted, or was never present".
+        **condition_writes(client, lambda *segments: conditions_path(params, *segments), request_body, normalize)
     )
     changed, before, after = converge(context, condition_set, items, purge=params["purge"], absent=params["state"] == "absent")
     return context.result(changed, dict(conditions=before), dict(conditions=after), conditions=after)
