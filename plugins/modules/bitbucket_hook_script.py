@@ -55,7 +55,7 @@ options:
     type: str
   src:
     description:
-      - A file holding the script, read on the Ansible controller (a relative path is looked up like the files of M(ansible.builtin.copy)),
+      - A file holding the script, read on the Ansible controller (a relative path is looked up like the files of the C(ansible.builtin.copy) module),
         instead of O(content).
     type: path
   recreate:
