@@ -81,6 +81,9 @@ def test_a_release_generates_the_changelog_from_the_fragments(collection_copy):
     assert re.search(r"(?m)^v%s\n=+$" % re.escape(RELEASE), changelog)
     flattened = " ".join(changelog.split())
     for fragment, section, entry in fragment_entries():
+        if section == "trivial":
+            # changelogs/config.yaml trivial_section_name: kept in changelog.yaml, never rendered.
+            continue
         assert " ".join(entry.split()) in flattened, "%s (%s) is missing from CHANGELOG.rst" % (fragment, section)
     new_modules = changelog.split("New Modules", 1)[1] if "New Modules" in changelog else ""
     for name in modules():
