@@ -108,4 +108,4 @@ e2e_filter=()
 [ -n "${INTEGRATION_TARGETS:-}" ] && e2e_filter=(-k execution_paths)
 INTEGRATION_RESULTS="$state" INTEGRATION_TARGETS_RUN="${targets[*]}" \
 ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$staged")")")" \
-  "$bin/python" -m pytest -q -p no:cacheprovider tests/e2e "${e2e_filter[@]}" --junitxml="$report"
+  "$bin/python" -m pytest -q -p no:cacheprovider -n 2 tests/e2e "${e2e_filter[@]}" --junitxml="$report"
