@@ -110,7 +110,8 @@ def test_the_artifact_holds_every_plugin_and_the_emulator(members):
 
 def test_the_artifact_installs_and_its_modules_and_emulator_run(artifact, tmp_path):
     collections = tmp_path / "collections"
-    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "-p", str(collections), str(artifact)])
+    # --force: a copy installed elsewhere on the machine (~/.ansible) must not stand in for the artifact.
+    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "-p", str(collections), str(artifact)])
     installed = collections / "ansible_collections" / "bitbucket" / "datacenter"
     manifest = json.loads((installed / "MANIFEST.json").read_text(encoding="utf-8"))
     assert manifest["collection_info"]["version"] == galaxy()["version"]
