@@ -194,15 +194,16 @@ def _counters(app, request, method, rest):
     return _reply(200, counters)
 
 
-def _faults(app, request, method, rest):
+def _registry(request, method, rest, app, registry, name, answer):
+    """A control over a list the tests add to (faults, probes): GET shows it, POST adds, DELETE clears."""
     if rest:
         return _error(404, "unknown control endpoint")
     if method == "GET":
         with app.lock:
-            return _reply(200, app.faults.to_json())
+            return _reply(200, registry.to_json())
     if method == "DELETE":
         with app.lock:
-            app.faults.clear()
+            registry.clear()
         return _reply(204)
     if method == "POST":
         body, error = _body(request)
@@ -210,11 +211,16 @@ def _faults(app, request, method, rest):
             return error
         with app.lock:
             try:
-                added = app.faults.add(body)
+                added = registry.add(body)
             except FaultError as exc:
                 return _error(400, str(exc))
-            return _reply(200, {"added": [fault.to_json() for fault in added], **app.faults.to_json()})
-    return _error(405, "use GET, POST or DELETE /_emulator/faults")
+            return _reply(200, answer(added))
+    return _error(405, "use GET, POST or DELETE /_emulator/%s" % name)
+
+
+def _faults(app, request, method, rest):
+    return _registry(request, method, rest, app, app.faults, "faults",
+                     lambda added: {"added": [fault.to_json() for fault in added], **app.faults.to_json()})
 
 
 def _is_int(value, minimum=None):
@@ -253,26 +259,7 @@ def _clock(app, request, method, rest):
 
 
 def _probes(app, request, method, rest):
-    if rest:
-        return _error(404, "unknown control endpoint")
-    if method == "GET":
-        with app.lock:
-            return _reply(200, app.probes.to_json())
-    if method == "DELETE":
-        with app.lock:
-            app.probes.clear()
-        return _reply(204)
-    if method == "POST":
-        body, error = _body(request)
-        if error:
-            return error
-        with app.lock:
-            try:
-                probe = app.probes.add(body)
-            except FaultError as exc:
-                return _error(400, str(exc))
-            return _reply(200, probe.to_json())
-    return _error(405, "use GET, POST or DELETE /_emulator/probes")
+    return _registry(request, method, rest, app, app.probes, "probes", lambda probe: probe.to_json())
 
 
 def _license(app, request, method, rest):
